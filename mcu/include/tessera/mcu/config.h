@@ -1,0 +1,118 @@
+#pragma once
+// The server configuration: what config/tessera.toml holds, after strict validation.
+//
+// ParseConfig/LoadConfigFile never throw. Any unknown key, wrong type or out-of-range value
+// is an error that names the file, line, column, the full key and what was expected; all
+// errors of a file are reported at once so an admin can fix them in one pass.
+//
+// Thread safety: a Config is a plain value; read it from any thread after loading.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/base/log.h"
+#include "tessera/base/result.h"
+
+namespace tessera::mcu {
+
+// "host:port" with a numeric IPv4/IPv6 host ("[::1]:5060" for IPv6).
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+
+  std::string ToString() const;
+  bool operator==(const ListenAddress&) const = default;
+};
+
+struct ServerSection {
+  std::string name = "tessera";
+  int worker_threads = 0;   // media workers; 0 = one per core
+  int network_threads = 1;  // threads running the network io_context
+};
+
+struct LogSection {
+  log::Level level = log::Level::kInfo;
+  uint32_t debug_tags = log::kAllTags;
+};
+
+struct SipSection {
+  // An empty optional means the transport is disabled.
+  std::optional<ListenAddress> udp = ListenAddress{"0.0.0.0", 5060};
+  std::optional<ListenAddress> tcp = ListenAddress{"0.0.0.0", 5060};
+  std::optional<ListenAddress> tls;
+  std::string tls_certificate;  // PEM file; required when tls is set
+  std::string tls_private_key;  // PEM file; required when tls is set
+};
+
+struct HttpSection {
+  ListenAddress listen{"127.0.0.1", 8080};
+};
+
+struct RtpSection {
+  std::string address = "0.0.0.0";  // local address RTP sockets bind to
+  std::string public_address;       // address written into SDP; empty = the bound address
+  uint16_t port_min = 20000;        // even
+  uint16_t port_max = 29999;
+};
+
+enum class VideoCodecName { kH264, kVp8, kH263, kH261 };
+std::string_view ToString(VideoCodecName codec);
+
+// One rung of the output ladder: a subscriber is placed on the best rung its negotiated
+// codec, resolution and bandwidth allow. Audio-only is always available and not a rung.
+struct RungConfig {
+  std::string name;
+  int width = 0;
+  int height = 0;
+  int fps = 30;
+  int bitrate_kbps = 0;
+  VideoCodecName codec = VideoCodecName::kH264;
+};
+
+struct RoomConfig {
+  std::string id;                    // what is dialled: sip:<id>@host
+  std::string name;                  // display name
+  std::vector<std::string> aliases;  // other names that reach the room
+  std::string pin;                   // digits; empty = no PIN
+  bool locked = false;               // a locked room refuses new participants
+  std::string layout = "auto";
+  std::vector<std::string> rungs;  // names from [[rungs]]; empty = all rungs
+};
+
+struct Config {
+  std::string source;  // file the config came from (for messages)
+  ServerSection server;
+  LogSection log;
+  SipSection sip;
+  HttpSection http;
+  RtpSection rtp;
+  std::vector<RungConfig> rungs;  // never empty after parsing: defaults when absent
+  std::vector<RoomConfig> rooms;
+};
+
+// The rungs used when the file has no [[rungs]]: 1080p, 720p, 360p, 180p H.264.
+std::vector<RungConfig> DefaultRungs();
+
+struct ConfigError {
+  std::string file;
+  int line = 0;  // 0 when the error is about the whole file
+  int column = 0;
+  std::string key;      // full dotted key, e.g. "rooms[1].pin"; empty for file-level errors
+  std::string message;  // what was expected, and what was found
+
+  // "file:line:column: key 'rooms[1].pin': expected ..., got ..."
+  std::string ToString() const;
+};
+
+using ConfigErrors = std::vector<ConfigError>;
+
+// Parses TOML text; `source_name` is used in error messages.
+Result<Config, ConfigErrors> ParseConfig(std::string_view text, std::string_view source_name);
+
+// Reads and parses a file. An unreadable file is a single error naming the file.
+Result<Config, ConfigErrors> LoadConfigFile(const std::filesystem::path& path);
+
+}  // namespace tessera::mcu

@@ -1,0 +1,229 @@
+#include "tessera/mcu/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tessera/testing/paths.h"
+#include "tessera/testing/temp_dir.h"
+
+namespace tessera::mcu {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Parses `text` expecting failure; returns the errors as "line:col key: message" strings.
+std::vector<std::string> Errors(std::string_view text) {
+  auto r = ParseConfig(text, "t.toml");
+  std::vector<std::string> out;
+  if (r) return out;
+  for (const auto& e : r.error())
+    out.push_back(e.ToString());
+  return out;
+}
+
+TEST(ConfigParser, ShippedDefaultConfigIsValid) {
+  auto r = LoadConfigFile(testing::SourceDir() / "config" / "tessera.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  EXPECT_EQ(r->http.listen, (ListenAddress{"127.0.0.1", 8080}));
+  ASSERT_EQ(r->rooms.size(), 1u);
+  EXPECT_EQ(r->rooms[0].id, "1000");
+  EXPECT_THAT(r->rooms[0].aliases, ElementsAre("demo"));
+  EXPECT_EQ(r->rungs.size(), 4u);
+  EXPECT_EQ(r->rtp.port_min, 20000);
+}
+
+TEST(ConfigParser, EmptyFileGivesDefaults) {
+  auto r = ParseConfig("", "empty.toml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->server.worker_threads, 0);
+  EXPECT_EQ(r->rungs.size(), DefaultRungs().size());
+  EXPECT_TRUE(r->sip.udp.has_value());
+  EXPECT_FALSE(r->sip.tls.has_value());
+  EXPECT_TRUE(r->rooms.empty());
+}
+
+TEST(ConfigParser, ReadsEverySection) {
+  auto r = ParseConfig(R"(
+[server]
+name = "edge-1"
+worker_threads = 3
+[log]
+level = "debug"
+debug_tags = ["rtp", "sip"]
+[sip]
+udp = "127.0.0.1:5070"
+tcp = ""
+tls = "[::1]:5071"
+tls_certificate = "c.pem"
+tls_private_key = "k.pem"
+[http]
+listen = "127.0.0.2:9000"
+[rtp]
+port_min = 30000
+port_max = 30100
+[[rungs]]
+name = "low"
+width = 320
+height = 240
+fps = 10
+bitrate_kbps = 100
+codec = "h263"
+[[rooms]]
+id = "42"
+pin = "1234"
+locked = true
+rungs = ["low"]
+)",
+                       "t.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  EXPECT_EQ(r->server.name, "edge-1");
+  EXPECT_EQ(r->server.worker_threads, 3);
+  EXPECT_EQ(r->log.level, log::Level::kDebug);
+  EXPECT_EQ(r->log.debug_tags, static_cast<uint32_t>(log::Tag::kRtp) | static_cast<uint32_t>(log::Tag::kSip));
+  EXPECT_EQ(r->sip.udp, (ListenAddress{"127.0.0.1", 5070}));
+  EXPECT_FALSE(r->sip.tcp.has_value());
+  EXPECT_EQ(r->sip.tls, (ListenAddress{"::1", 5071}));
+  EXPECT_EQ(r->sip.tls->ToString(), "[::1]:5071");
+  EXPECT_EQ(r->http.listen.port, 9000);
+  ASSERT_EQ(r->rungs.size(), 1u);
+  EXPECT_EQ(r->rungs[0].codec, VideoCodecName::kH263);
+  ASSERT_EQ(r->rooms.size(), 1u);
+  EXPECT_EQ(r->rooms[0].name, "42");  // defaults to the id
+  EXPECT_TRUE(r->rooms[0].locked);
+  EXPECT_EQ(r->rooms[0].pin, "1234");
+}
+
+TEST(ConfigParser, UnknownTopLevelKeyIsNamedWithTheAllowedOnes) {
+  EXPECT_THAT(Errors("\n\n[htp]\nlisten = \"127.0.0.1:1\"\n"),
+              ElementsAre("t.toml:3:2: key 'htp': unknown key; keys allowed at the top level are: http, log, "
+                          "rooms, rtp, rungs, server, sip"));
+}
+
+TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
+  EXPECT_THAT(Errors("[http]\nlisten = \"127.0.0.1:80\"\nlisen = \"x\"\n"),
+              ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ncolour = \"red\"\n"),
+              ElementsAre(HasSubstr("t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
+                                    "aliases, id, layout, locked, name, pin, rungs")));
+}
+
+TEST(ConfigParser, WrongTypeSaysWhatWasExpectedAndWhatCame) {
+  EXPECT_THAT(Errors("[rtp]\nport_min = \"20000\"\n"),
+              ElementsAre("t.toml:2:12: key 'rtp.port_min': expected an integer from 1024 to 65534, got a string"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = 1000\n"),
+              ElementsAre("t.toml:2:6: key 'rooms[0].id': expected a string, got an integer"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nlocked = \"yes\"\n"),
+              ElementsAre("t.toml:3:10: key 'rooms[0].locked': expected a boolean (true or false), got a string"));
+  EXPECT_THAT(Errors("http = 5\n"), ElementsAre("t.toml:1:8: key 'http': expected a table ([http]), got an integer"));
+  EXPECT_THAT(Errors("[log]\ndebug_tags = [\"rtp\", 3]\n"),
+              ElementsAre("t.toml:2:22: key 'log.debug_tags[1]': expected a string, got an integer"));
+}
+
+TEST(ConfigParser, OutOfRangeValuesNameTheRange) {
+  EXPECT_THAT(Errors("[server]\nworker_threads = 1000\n"),
+              ElementsAre("t.toml:2:18: key 'server.worker_threads': expected an integer from 0 to 256, got 1000"));
+  EXPECT_THAT(Errors("[rtp]\nport_min = 20001\n"),
+              ElementsAre("t.toml:2:12: key 'rtp.port_min': expected an even port (RTP uses even ports, RTCP the odd "
+                          "one above), got 20001"));
+  EXPECT_THAT(Errors("[rtp]\nport_min = 30000\nport_max = 20000\n"),
+              ElementsAre("t.toml:3:12: key 'rtp.port_max': expected a port above rtp.port_min (30000), got 20000"));
+  EXPECT_THAT(Errors("[http]\nlisten = \"127.0.0.1:70000\"\n"),
+              ElementsAre("t.toml:2:10: key 'http.listen': expected an address \"<ip>:<port>\" with a numeric IPv4 or "
+                          "[IPv6] address and a port from 1 to 65535, got \"127.0.0.1:70000\""));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\npin = \"12a4\"\n"),
+              ElementsAre("t.toml:3:7: key 'rooms[0].pin': expected a string of 4 to 12 digits (or \"\" for no PIN), "
+                          "got \"12a4\""));
+  EXPECT_THAT(Errors("[log]\nlevel = \"loud\"\n"),
+              ElementsAre("t.toml:2:9: key 'log.level': expected one of trace, debug, info, warn, error, off, got "
+                          "\"loud\""));
+}
+
+TEST(ConfigParser, BadListenAddresses) {
+  for (const char* bad :
+       {"localhost:80", "127.0.0.1", "127.0.0.1:", "::1:80", "[127.0.0.1]:80", "1.2.3.4:0", "1.2.3.4:8a"}) {
+    SCOPED_TRACE(bad);
+    const auto errors = Errors(std::string("[http]\nlisten = \"") + bad + "\"\n");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_THAT(errors[0], HasSubstr("key 'http.listen': expected an address"));
+  }
+}
+
+TEST(ConfigParser, MissingRequiredKeysAndCrossReferences) {
+  EXPECT_THAT(Errors("[[rooms]]\nname = \"x\"\n"), ElementsAre("t.toml:1:1: key 'rooms[0].id': required but missing"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\n[[rooms]]\nid = \"1\"\n"),
+              ElementsAre("t.toml:4:6: key 'rooms[1].id': expected a unique room id, \"1\" is already used by "
+                          "another room"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nrungs = [\"4k\"]\n"),
+              ElementsAre("t.toml:3:9: key 'rooms[0].rungs': expected names of [[rungs]] entries, got \"4k\""));
+  EXPECT_THAT(Errors("[sip]\ntls = \"0.0.0.0:5061\"\n"),
+              ElementsAre("t.toml:1:1: key 'sip.tls_certificate': expected a PEM certificate file, required when "
+                          "sip.tls is set",
+                          "t.toml:1:1: key 'sip.tls_private_key': expected a PEM private key file, required when "
+                          "sip.tls is set"));
+}
+
+TEST(ConfigParser, AllErrorsAreReportedInFileOrder) {
+  const auto errors = Errors("[server]\nworker_threads = -1\n[rtp]\nport_max = 1\n[bogus]\n");
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_THAT(errors[0], HasSubstr("t.toml:2:"));
+  EXPECT_THAT(errors[1], HasSubstr("t.toml:4:"));
+  EXPECT_THAT(errors[2], HasSubstr("t.toml:5:"));
+}
+
+TEST(ConfigParser, SyntaxErrorNamesLineAndColumn) {
+  const auto errors = Errors("[http]\nlisten = \"127.0.0.1:80\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], ::testing::StartsWith("t.toml:2:"));
+  EXPECT_THAT(errors[0], HasSubstr("TOML syntax error"));
+}
+
+TEST(ConfigParser, UnreadableFilesAreNamed) {
+  testing::TempDir dir;
+  auto missing = LoadConfigFile(dir.path() / "nope.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error()[0].ToString(),
+            (dir.path() / "nope.toml").string() + ": cannot read: No such file or directory");
+  auto directory = LoadConfigFile(dir.path());
+  ASSERT_FALSE(directory);
+  EXPECT_THAT(directory.error()[0].ToString(), HasSubstr("is a directory"));
+}
+
+// Regressions from tests/fuzz/config_fuzzer: toml++ 3.3.0 reaches __builtin_unreachable() on
+// these (marzer/tomlplusplus#190, #295); they must be clean errors or parse correctly.
+TEST(ConfigParser, NonAsciiOutsideStringsIsASyntaxErrorNotUndefinedBehaviour) {
+  EXPECT_THAT(Errors("[rtp\xef\xb8\xbf]\nport_min = 2\n"),
+              ElementsAre("t.toml:1:5: TOML syntax error: non-ASCII character outside a string or comment"));
+  EXPECT_THAT(Errors("\xcc\xaa"), ElementsAre("t.toml:1:1: TOML syntax error: non-ASCII character outside a string "
+                                              "or comment"));
+  EXPECT_THAT(Errors("[rtp]\nport_min = 20074p0\"t\"=\"\"\"\xef\xbb\xbb\"\"\"\n"), ElementsAre(HasSubstr("t.toml:2:")));
+  EXPECT_THAT(Errors("a = \"\xff\"\n"), ElementsAre("t.toml:1:6: TOML syntax error: invalid UTF-8"));
+}
+
+TEST(ConfigParser, NonAsciiInStringsAndCommentsKeepsItsMeaning) {
+  auto r = ParseConfig(
+      "# Zürich office\n"
+      "[[rooms]]\nid = \"1\"\nname = \"Café \\\"Ω\\\" → 会议室 🎥\" # ok\naliases = ['x']\n"
+      "[[rooms]]\nid = \"2\"\nname = 'C:\\Café \"q\"'\n"
+      "[[rooms]]\nid = \"3\"\nname = \"\"\"\\\n  § after a line-ending backslash\"\"\"\n"
+      "[[rooms]]\nid = \"4\"\nname = '''\nmulti ' é ''''\n",
+      "t.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  EXPECT_EQ(r->rooms[0].name, "Café \"Ω\" → 会议室 🎥");
+  EXPECT_EQ(r->rooms[1].name, "C:\\Café \"q\"");
+  EXPECT_EQ(r->rooms[2].name, "§ after a line-ending backslash");
+  EXPECT_EQ(r->rooms[3].name, "multi ' é '");
+}
+
+TEST(ConfigParser, ErrorColumnsCountCharactersOfTheOriginalLine) {
+  // Each error sits after a string whose non-ASCII characters were rewritten as escapes.
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nname = \"été\"; locked = \"x\"\n"),
+              ElementsAre(HasSubstr("t.toml:3:13:")));
+  EXPECT_THAT(Errors("[[rooms]]\nname = \"été\"\nid = \"1\"\npin = \"ab\"\n"),
+              ElementsAre(HasSubstr("t.toml:4:7: key 'rooms[0].pin'")));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\naliases = [\"é\", \"ü\", 5]\n"),
+              ElementsAre("t.toml:3:22: key 'rooms[0].aliases[2]': expected a string, got an integer"));
+}
+
+}  // namespace
+}  // namespace tessera::mcu
