@@ -1,0 +1,65 @@
+#pragma once
+// Server: owns the process's threads and event loops (design.md §4) and answers the
+// control plane through ConferenceControl.
+//
+//   network  — io_context on `server.network_threads` threads: sockets, RTP receive/send
+//   media    — WorkerPool, one thread per core: conference ticks, decode, compose, encode
+//   control  — io_context run by the thread that calls Run(): SIP, H.323, HTTP/WS, signals
+//
+// Run() blocks until SIGINT/SIGTERM or RequestStop(); shutdown callbacks (registered by the
+// front ends, e.g. the HTTP server closing its acceptor) run first on the control thread,
+// then every loop stops and every thread is joined.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "tessera/mcu/config.h"
+#include "tessera/mcu/control.h"
+#include "tessera/mcu/worker_pool.h"
+
+namespace tessera::mcu {
+
+class Server final : public ConferenceControl {
+ public:
+  explicit Server(Config config);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  const Config& config() const { return config_; }
+  boost::asio::io_context& control_context() { return control_; }
+  boost::asio::io_context& network_context() { return network_; }
+  WorkerPool& media_workers() { return media_; }
+
+  // Registers work to do when shutdown begins (on the control thread, before loops stop).
+  void OnShutdown(std::function<void()> callback);
+
+  // Runs until a signal or RequestStop(); returns after every thread has been joined.
+  void Run();
+  // May be called from any thread (and from a signal handler posted by Asio).
+  void RequestStop();
+
+  // ConferenceControl
+  ServerInfo GetServerInfo() const override;
+
+ private:
+  void BeginShutdown();
+
+  // owned
+  Config config_;
+  const std::chrono::steady_clock::time_point started_;
+  boost::asio::io_context control_;
+  boost::asio::io_context network_;
+  WorkerPool media_;
+  boost::asio::signal_set signals_;
+  std::vector<std::function<void()>> shutdown_callbacks_;
+  std::vector<std::thread> network_threads_;
+  bool shutting_down_ = false;  // control thread only
+};
+
+}  // namespace tessera::mcu

@@ -1,0 +1,93 @@
+#include "tessera/mcu/server.h"
+
+#include <pthread.h>
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+
+#include "tessera/base/log.h"
+#include "tessera/base/version.h"
+#include "tessera/codecs/library_versions.h"
+
+namespace tessera::mcu {
+namespace {
+
+constexpr log::Component kLog{"server"};
+
+}  // namespace
+
+Server::Server(Config config)
+    : config_(std::move(config)),
+      started_(std::chrono::steady_clock::now()),
+      control_(1),
+      network_(config_.server.network_threads),
+      media_("media", config_.server.worker_threads),
+      signals_(control_, SIGINT, SIGTERM) {}
+
+Server::~Server() {
+  // Run() joins everything; this covers a Server that was built but never run.
+  media_.Stop();
+  media_.Join();
+  network_.stop();
+  for (std::thread& t : network_threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Server::OnShutdown(std::function<void()> callback) {
+  shutdown_callbacks_.push_back(std::move(callback));
+}
+
+void Server::Run() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    TLOG_INFO(kLog, "received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    BeginShutdown();
+  });
+
+  auto network_work = boost::asio::make_work_guard(network_);
+  for (int i = 0; i < config_.server.network_threads; ++i) {
+    network_threads_.emplace_back([this, i] {
+      const std::string name = "network-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      network_.run();
+    });
+  }
+  media_.Start();
+  TLOG_INFO(kLog, "running: {} network thread(s), {} media worker(s)", config_.server.network_threads, media_.size());
+
+  // The signal wait and the front ends' acceptors keep control_ busy until BeginShutdown.
+  control_.run();
+
+  // Control loop has returned: stop the rest and join it.
+  network_work.reset();
+  network_.stop();
+  media_.Stop();
+  for (std::thread& t : network_threads_) {
+    if (t.joinable()) t.join();
+  }
+  network_threads_.clear();
+  media_.Join();
+  TLOG_INFO(kLog, "stopped");
+}
+
+void Server::RequestStop() {
+  boost::asio::post(control_, [this] { BeginShutdown(); });
+}
+
+void Server::BeginShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  signals_.cancel();
+  for (auto& callback : shutdown_callbacks_)
+    callback();
+  // Front ends have closed their acceptors and sessions; nothing else runs on control_.
+  control_.stop();
+}
+
+ServerInfo Server::GetServerInfo() const {
+  return ServerInfo{config_.server.name, kVersion, std::chrono::steady_clock::now() - started_,
+                    codecs::CodecLibraryVersions()};
+}
+
+}  // namespace tessera::mcu
