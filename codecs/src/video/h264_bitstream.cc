@@ -220,8 +220,8 @@ std::optional<SpsInfo> ParseSps(std::span<const uint8_t> nal_unit) {
   const auto width_mbs = r.ReadExpGolomb(), height_units = r.ReadExpGolomb();
   const auto frame_mbs_only = r.ReadBits(1);
   if (!refs || *refs > 16 || !gaps || !width_mbs || !height_units || !frame_mbs_only) return std::nullopt;
-  // Level 6.2 allows 139264 macroblocks per frame; far larger values are hostile.
-  if (*width_mbs >= 1024 || *height_units >= 1024) return std::nullopt;
+  // A.3.1: no side may exceed sqrt(8 x MaxFS) macroblocks, 1055 at level 6.2 (the largest).
+  if (*width_mbs >= 1055 || *height_units >= 1055) return std::nullopt;
   sps.max_num_ref_frames = static_cast<int>(*refs);
   sps.frame_mbs_only = *frame_mbs_only != 0;
   if (!sps.frame_mbs_only && !r.ReadBits(1)) return std::nullopt;  // mb_adaptive_frame_field_flag
