@@ -34,7 +34,7 @@ EncoderResult CreateH264(VideoEncoderConfig c) {
   } else {
     const auto level = h264::LimitsOf(c.h264_level_idc);
     if (!level) return Invalid("unknown H.264 level_idc");
-    if (!h264::LevelHolds(*level, c.width, c.height, c.fps, c.bitrate_bps, high))
+    if (!c.h264_level_signalled_only && !h264::LevelHolds(*level, c.width, c.height, c.fps, c.bitrate_bps, high))
       return Invalid("size, frame rate or bitrate above the H.264 level's limits");
   }
   switch (c.implementation) {

@@ -55,6 +55,10 @@ struct VideoEncoderConfig {
   // level_idc as in the SPS (31 = level 3.1); 0 picks the lowest level that holds the
   // resolution, frame rate and bitrate.
   int h264_level_idc = 0;
+  // The receiver raised max-fs / max-mbps / max-br above its level (RFC 6184 section
+  // 8.1): h264_level_idc goes into the SPS as negotiated, but the stream is held to the
+  // raised limits (checked by negotiation) rather than the level's.
+  bool h264_level_signalled_only = false;
   int width = 0;   // even; H.261: 176x144 or 352x288; H.263: sub-QCIF..16CIF
   int height = 0;  // even; H.263+: multiples of 4 up to 2048x1152
   int fps = 30;    // the rate Encode is called at
