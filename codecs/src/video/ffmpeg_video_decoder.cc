@@ -128,7 +128,10 @@ class FfmpegVideoDecoder final : public VideoDecoder {
       // FFmpeg holds back H.264 pictures until a keyframe or a completed recovery point.
       if (keyframe_.waiting()) {
         keyframe_.OnPicture(true, probe.keyframe);
-        return Waiting();
+        // Still waiting: a delta picture FFmpeg would not show. Otherwise this keyframe
+        // (or recovery point) is held for reordering and comes out with a later call.
+        if (keyframe_.waiting()) return Waiting();
+        return std::optional<DecodedVideoFrame>{};
       }
       if (context_->has_b_frames > 0) return std::optional<DecodedVideoFrame>{};  // reordering delay
       return failed({CodecErrorCode::kCorruptData, "picture produced no output"});
