@@ -10,6 +10,9 @@ to a decoder. Used by capture_fixtures.sh; see README.md.
   make_fixtures.py startcode FILE OUT --ts-step T --kind h263|h261 [--max N]
   make_fixtures.py ivf FILE.ivf OUT [--max N]
   make_fixtures.py fixed FILE OUT --bytes B --ts-step T [--max N]
+  make_fixtures.py fuzzseed IN.aus OUT [--max N] [--prefix HEXBYTES]
+      (a fuzz seed: units framed by a 2-byte big-endian length, see
+       tests/fuzz/codecs/video/video_decoder_fuzz.h; --prefix goes in front)
 """
 import argparse
 import struct
@@ -165,7 +168,7 @@ def split_ivf(data):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["rtp", "annexb", "startcode", "ivf", "fixed"])
+    p.add_argument("mode", choices=["rtp", "annexb", "startcode", "ivf", "fixed", "fuzzseed"])
     p.add_argument("input")
     p.add_argument("output")
     p.add_argument("--filter")
@@ -175,7 +178,20 @@ def main():
     p.add_argument("--bytes", type=int)
     p.add_argument("--max", type=int, default=0)
     p.add_argument("--skip", type=int, default=0, help="drop this many leading units")
+    p.add_argument("--prefix", default="")
     a = p.parse_args()
+    if a.mode == "fuzzseed":
+        data, pos, out = open(a.input, "rb").read(), 4, bytearray.fromhex(a.prefix)
+        count = 0
+        while pos + 8 <= len(data) and (not a.max or count < a.max):
+            _, length = struct.unpack(">II", data[pos:pos + 8])
+            unit = data[pos + 8:pos + 8 + length][:0x7FFF]
+            out += struct.pack(">H", len(unit)) + unit
+            pos += 8 + length
+            count += 1
+        open(a.output, "wb").write(out)
+        print(f"{a.output}: {count} units, {len(out)} bytes", file=sys.stderr)
+        return
     if a.mode == "rtp":
         packets = rtp_packets(a.input, a.filter)
         if a.format == "h264":
