@@ -64,6 +64,7 @@ struct VideoEncoderConfig {
   int fps = 30;    // the rate Encode is called at
   int bitrate_bps = 0;
   // Periodic keyframes every this many pictures; 0 = only on ForceKeyframe (and the first).
+  // H.263/H.261: libavcodec caps the interval at 600 pictures, so 0 means 600 there.
   int keyframe_interval = 0;
   // Periodic intra refresh instead of periodic IDR: a column of intra macroblocks sweeps
   // the picture every keyframe_interval pictures (or every second when that is 0), so a
