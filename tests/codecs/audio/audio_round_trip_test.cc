@@ -4,6 +4,7 @@
 // measured here, so a broken configuration (wrong rate, byte order, band limit) fails.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct AudioCase {
   int bitrate_bps;  // Opus only
   double min_snr_db;
 };
+
+void PrintTo(const AudioCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class AudioRoundTripTest : public ::testing::TestWithParam<AudioCase> {};
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct RatePair {
   int in;
   int out;
 };
+
+void PrintTo(const RatePair& p, std::ostream* os) {
+  *os << p.in << " Hz to " << p.out << " Hz";
+}
 
 class ResamplerTest : public ::testing::TestWithParam<RatePair> {};
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct Case {
   std::string codec_name;  // as ffprobe reports it
   std::string profile;     // as ffprobe reports it, empty = not checked
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 void PutLe(std::ofstream& out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i)

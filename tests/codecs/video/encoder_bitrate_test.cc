@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct RateCase {
   int height;
   int bitrate_bps;
 };
+
+void PrintTo(const RateCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class EncoderBitrateTest : public ::testing::TestWithParam<RateCase> {};
 

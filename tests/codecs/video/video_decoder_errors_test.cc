@@ -3,6 +3,7 @@
 // a picture marked not intact) and a keyframe request, never a crash; a keyframe recovers.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ struct Case {
   int width;
   int height;
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // A short stream: keyframe first, a forced keyframe at `second_keyframe`.
 std::vector<std::vector<uint8_t>> EncodeStream(const Case& c, int count, int second_keyframe) {

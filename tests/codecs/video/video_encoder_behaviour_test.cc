@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ std::vector<EncoderCase> AllEncoders() {
           {"h263plus", CodecId::kH263Plus, VideoEncoderImplementation::kFfmpeg, 640, 360},
           {"h261", CodecId::kH261, VideoEncoderImplementation::kFfmpeg, 352, 288},
           {"vp8", CodecId::kVp8, VideoEncoderImplementation::kLibvpx, 640, 360}};
+}
+
+void PrintTo(const EncoderCase& c, std::ostream* os) {
+  *os << c.name;
 }
 
 VideoEncoderConfig ConfigFor(const EncoderCase& c, int bitrate_bps) {
@@ -247,6 +252,31 @@ TEST(X264IntraRefresh, SendsNoIdrAfterTheFirstAndAJoiningDecoderRecovers) {
   EXPECT_GT(last_psnr, 34.0);
 }
 
+TEST(X264IntraRefresh, ForcedKeyframeIsStillAnIdrWithSpsAndPps) {
+  // A receiver that sends PLI must get a picture it can start from at once.
+  VideoEncoderConfig config{.codec = CodecId::kH264, .width = 320, .height = 180};
+  config.bitrate_bps = 300'000;
+  config.intra_refresh = true;
+  auto encoder = CreateVideoEncoder(config);
+  ASSERT_TRUE(encoder);
+  const SyntheticVideo video(320, 180);
+  I420Buffer picture(320, 180);
+  for (int i = 0; i < 12; ++i) {
+    if (i == 7) {
+      (*encoder)->ForceKeyframe();
+    }
+    video.Render(i, picture.view());
+    auto au = (*encoder)->Encode(picture.const_view(), 0);
+    ASSERT_TRUE(au);
+    const auto info = h264::ScanAccessUnit(au->data);
+    EXPECT_EQ(au->keyframe, i == 0 || i == 7) << "picture " << i;
+    EXPECT_EQ(info.has_idr, i == 0 || i == 7) << "picture " << i;
+    if (au->keyframe) {
+      EXPECT_TRUE(info.has_sps && info.has_pps) << "picture " << i;
+    }
+  }
+}
+
 struct DecoderCase {
   std::string name;
   CodecId codec;
@@ -254,6 +284,10 @@ struct DecoderCase {
   VideoDecoderImplementation decoder;
   int width_a, height_a, width_b, height_b;
 };
+
+void PrintTo(const DecoderCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ResolutionChangeTest : public ::testing::TestWithParam<DecoderCase> {};
 
