@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -121,7 +122,11 @@ class FfmpegVideoDecoder final : public VideoDecoder {
 
     if (sent < 0) {
       av_frame_unref(frame_.get());
-      return failed(ffmpeg::ErrorFromAv(sent, "decoder rejected the access unit"));
+      // Whatever libavcodec says (EINVAL included, e.g. a size beyond max_pixels in an
+      // H.263 header), the input is what is wrong: corrupt, unless memory ran out.
+      return failed(sent == AVERROR(ENOMEM)
+                        ? CodecError{CodecErrorCode::kResourceExhausted, "decoder out of memory"}
+                        : CodecError{CodecErrorCode::kCorruptData, "decoder rejected the access unit"});
     }
     if (!got) {
       if (!probe.has_picture) return std::optional<DecodedVideoFrame>{};  // parameter sets only
