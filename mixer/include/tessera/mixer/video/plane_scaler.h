@@ -43,7 +43,8 @@ PlaneScaleGeometry WholePlane(int src_width, int src_height, int dst_width, int 
 class PlaneScaler {
  public:
   // The kernels are fixed for the scaler's lifetime (its gather tables are laid out for them).
-  explicit PlaneScaler(const ScaleKernels& kernels = SelectScaleKernels(GetCpuFeatures())) : kernels_(kernels) {}
+  PlaneScaler() : PlaneScaler(SelectScaleKernels(GetCpuFeatures())) {}
+  explicit PlaneScaler(const ScaleKernels& kernels) : kernels_(kernels) {}
 
   // Builds the filters. Returns false (and scales nothing) for an invalid geometry: empty
   // sizes, or a crop that is empty or leaves the source plane. Reuses its storage when the
