@@ -149,7 +149,7 @@ void Compositor::SetStyle(const CompositorStyle& style) {
     const Fit f = ComputeFit(image.width, image.height, c.width, c.height, FitMode::kCrop);
     PlaneScaler luma(s.options.scale_kernels), chroma(s.options.scale_kernels);
     if (ConfigureScalers(image.width, image.height, f, luma, chroma)) {
-      AlignedArray<int8_t> scratch(std::max(luma.scratch_bytes(), chroma.scratch_bytes()));
+      AlignedArray<uint8_t> scratch(std::max(luma.scratch_bytes(), chroma.scratch_bytes()));
       I420MutableView d = s.background_image.view();
       luma.ScaleRows(image.y, image.stride_y, d.y, d.stride_y, 0, c.height, scratch.data());
       chroma.ScaleRows(image.u, image.stride_u, d.u, d.stride_u, 0, c.height / 2, scratch.data());

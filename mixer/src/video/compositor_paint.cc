@@ -68,13 +68,13 @@ Rect Offset(const Rect& r, const Rect& by) {
 }
 
 void Scale(const PlaneScaler& luma, const PlaneScaler& chroma, I420View src, I420MutableView dst, int r0, int r1,
-           int8_t* scratch) {
+           uint8_t* scratch) {
   luma.ScaleRows(src.y, src.stride_y, dst.y, dst.stride_y, r0, r1, scratch);
   chroma.ScaleRows(src.u, src.stride_u, dst.u, dst.stride_u, r0 / 2, r1 / 2, scratch);
   chroma.ScaleRows(src.v, src.stride_v, dst.v, dst.stride_v, r0 / 2, r1 / 2, scratch);
 }
 
-void PaintTile(const State& s, const TileState& t, int r0, int r1, I420MutableView canvas, int8_t* scratch) {
+void PaintTile(const State& s, const TileState& t, int r0, int r1, I420MutableView canvas, uint8_t* scratch) {
   const Rect& tr = t.tile.rect;
   const int y0 = tr.y + r0, y1 = tr.y + r1;  // canvas rows of this band
   switch (t.content) {
@@ -129,7 +129,7 @@ void PaintTile(const State& s, const TileState& t, int r0, int r1, I420MutableVi
 
 }  // namespace
 
-void PaintJob(const State& state, const Job& job, I420MutableView canvas, int8_t* scratch) {
+void PaintJob(const State& state, const Job& job, I420MutableView canvas, uint8_t* scratch) {
   if (job.tile < 0) {
     for (const Rect& r : state.background_bands[static_cast<size_t>(job.band)]) {
       Background(state, canvas, r, r.y, r.bottom());

@@ -58,7 +58,7 @@ struct State {
   std::vector<TileState> tiles;                     // in drawing order
   std::vector<std::vector<Rect>> background_bands;  // canvas minus tiles, by band
   std::vector<std::vector<Job>> stages;
-  std::vector<AlignedArray<int8_t>> scratch;  // per worker
+  std::vector<AlignedArray<uint8_t>> scratch;  // per worker
   std::vector<SceneSource> sources;           // names kept for re-rendering
   // Rendered text by "<kind>|<size>|<text>"; entries the current scene does not use are
   // dropped by SetScene.
@@ -66,6 +66,6 @@ struct State {
 };
 
 // Paints one job (compositor_paint.cc). Writes only the job's rows.
-void PaintJob(const State& state, const Job& job, I420MutableView canvas, int8_t* scratch);
+void PaintJob(const State& state, const Job& job, I420MutableView canvas, uint8_t* scratch);
 
 }  // namespace tessera::mixer::compositor_internal

@@ -105,7 +105,7 @@ bool ValidGeometry(const PlaneScaleGeometry& g) {
   return g.crop_x + g.crop_width <= g.src_width + kSlack && g.crop_y + g.crop_height <= g.src_height + kSlack;
 }
 
-// Quantised taps of one output: zero weights dropped, weights over 255 split over a
+// Quantised taps of one output: zero weights dropped, weights over kMaxWeight split over a
 // repeated position, padded with zero weights to an even count.
 int BuildIntegerTaps(const RealFilter& f, int32_t* positions, uint8_t* weights) {
   int q[kMaxFilterTaps];
@@ -113,7 +113,7 @@ int BuildIntegerTaps(const RealFilter& f, int32_t* positions, uint8_t* weights) 
   int n = 0;
   for (int k = 0; k < f.count; ++k) {
     if (q[k] == 0) continue;
-    if (q[k] > 255) {
+    if (q[k] > kMaxWeight) {
       positions[n] = f.first + k;
       weights[n++] = static_cast<uint8_t>(q[k] / 2);
       q[k] -= q[k] / 2;
@@ -128,9 +128,11 @@ int BuildIntegerTaps(const RealFilter& f, int32_t* positions, uint8_t* weights) 
   return n;
 }
 
-// How many output rows ahead ScaleRows prefetches source rows: far enough that the lines
-// arrive before the vertical pass reaches them, near enough that they are still in L1/L2.
-constexpr int kPrefetchRowsAhead = 2;
+// How many output rows ahead ScaleRows prefetches source rows (into L2): far enough that the
+// lines arrive before the vertical pass reaches them, near enough that they are still in
+// L2. Measured on cold 720p sources in a 3x3 canvas (compare_compositor): no prefetch 1.7x
+// the time of merely reading the inputs, 2 rows ahead into L1 1.25x, 4 rows into L2 1.1x.
+constexpr int kPrefetchRowsAhead = 4;
 
 }  // namespace
 
@@ -198,7 +200,7 @@ bool PlaneScaler::Configure(const PlaneScaleGeometry& g) {
 }
 
 void PlaneScaler::ScaleRows(const uint8_t* src, int src_stride, uint8_t* dst, int dst_stride, int row_begin,
-                            int row_end, int8_t* scratch) const {
+                            int row_end, uint8_t* scratch) const {
   assert(configured_);
   if (copy_) {
     const int x0 = static_cast<int>(geometry_.crop_x);

@@ -34,7 +34,7 @@ struct Plane {
 
 Plane Scale(const PlaneScaler& scaler, const Plane& src) {
   Plane dst(scaler.geometry().dst_width, scaler.geometry().dst_height, 0xEE);
-  AlignedArray<int8_t> scratch(scaler.scratch_bytes());
+  AlignedArray<uint8_t> scratch(scaler.scratch_bytes());
   scaler.ScaleRows(src.pixels.data(), src.stride, dst.pixels.data(), dst.stride, 0, dst.height, scratch.data());
   return dst;
 }
@@ -180,7 +180,7 @@ TEST(PlaneScaler, EveryVariantGivesTheReferencePictureAndReadsNothingPastTheSour
     std::vector<uint8_t> expected(static_cast<size_t>(g.dst_width) * g.dst_height);
     PlaneScaler ref(reference);
     ASSERT_TRUE(ref.Configure(g));
-    AlignedArray<int8_t> scratch(ref.scratch_bytes());
+    AlignedArray<uint8_t> scratch(ref.scratch_bytes());
     ref.ScaleRows(src.data(), g.src_width, expected.data(), g.dst_width, 0, g.dst_height, scratch.data());
     for (const auto& variant : UsableVariants()) {
       SCOPED_TRACE(std::string(variant.kernels.isa) + " " + std::to_string(g.src_width) + "x" +

@@ -27,14 +27,14 @@ std::vector<ScaleKernelVariant> UsableVariants() {
   return out;
 }
 
-// `taps` weights in [0, 255] summing to kWeightSum; extremes over-represented.
+// `taps` weights in [0, kMaxWeight] summing to kWeightSum; extremes over-represented.
 std::vector<uint8_t> RandomWeights(int taps, std::mt19937& rng) {
   std::vector<uint8_t> w(static_cast<size_t>(taps), 0);
   int left = kWeightSum;
   std::uniform_int_distribution<int> pick(0, taps - 1);
   while (left > 0) {
     const int k = pick(rng);
-    const int add = std::min({left, 255 - int{w[static_cast<size_t>(k)]}, 1 + static_cast<int>(rng() % 200)});
+    const int add = std::min({left, kMaxWeight - int{w[static_cast<size_t>(k)]}, 1 + static_cast<int>(rng() % 100)});
     w[static_cast<size_t>(k)] = static_cast<uint8_t>(w[static_cast<size_t>(k)] + add);
     left -= add;
   }
@@ -48,16 +48,16 @@ void FillRandom(uint8_t* p, size_t n, std::mt19937& rng) {
   }
 }
 
-TEST(VerticalFilterRow, ReferenceComputesRoundedBiasedWeightedSum) {
+TEST(VerticalFilterRow, ReferenceComputesRoundedWeightedSum) {
   const uint8_t r0[3] = {0, 255, 100};
   const uint8_t r1[3] = {255, 255, 101};
   const uint8_t* rows[2] = {r0, r1};
-  const uint8_t weights[2] = {128, 128};
-  int8_t inter[3];
+  const uint8_t weights[2] = {64, 64};
+  uint8_t inter[3];
   VerticalFilterRow_C(rows, weights, 2, inter, 3, RowPrefetch{});
-  EXPECT_EQ(inter[0], 0);    // (128 * -128 + 128 * 127 + 128) >> 8 = 0 (mid-grey)
-  EXPECT_EQ(inter[1], 127);  // white stays white
-  EXPECT_EQ(inter[2], -27);  // 100.5 - 128 = -27.5 rounds half up to -27
+  EXPECT_EQ(inter[0], 128);  // 127.5 rounds half up
+  EXPECT_EQ(inter[1], 255);  // white stays white
+  EXPECT_EQ(inter[2], 101);  // 100.5 rounds half up
 }
 
 TEST(VerticalFilterRow, EveryVariantMatchesReferenceAtAwkwardWidthsOnGuardPages) {
@@ -80,9 +80,9 @@ TEST(VerticalFilterRow, EveryVariantMatchesReferenceAtAwkwardWidthsOnGuardPages)
           rows.push_back(buffers.back()->data());
         }
         const auto weights = RandomWeights(taps, rng);
-        std::vector<int8_t> expected(static_cast<size_t>(width));
+        std::vector<uint8_t> expected(static_cast<size_t>(width));
         VerticalFilterRow_C(rows.data(), weights.data(), taps, expected.data(), width, RowPrefetch{});
-        testing::GuardedBuffer<int8_t> inter(static_cast<size_t>(width));
+        testing::GuardedBuffer<uint8_t> inter(static_cast<size_t>(width));
         // Prefetching the rows themselves (as hints may) must not change the result.
         variant.kernels.vertical(rows.data(), weights.data(), taps, inter.data(), width, RowPrefetch{rows[0], 0, 1});
         ASSERT_TRUE(std::equal(expected.begin(), expected.end(), inter.data()));
@@ -103,7 +103,7 @@ TEST(VerticalFilterRow, EveryVariantMatchesReferenceAtEveryUnalignedOffset) {
       for (int k = 0; k < 4; ++k)
         rows[k] = storage.data() + k * (kWidth + 128) + ((offset * (k + 3)) % 64);
       const auto weights = RandomWeights(4, rng);
-      std::vector<int8_t> expected(kWidth + 80, 7), actual(kWidth + 80, 7);
+      std::vector<uint8_t> expected(kWidth + 80, 7), actual(kWidth + 80, 7);
       VerticalFilterRow_C(rows, weights.data(), 4, expected.data() + offset, kWidth, RowPrefetch{});
       variant.kernels.vertical(rows, weights.data(), 4, actual.data() + offset, kWidth, RowPrefetch{});
       ASSERT_EQ(actual, expected);  // includes the untouched samples around the row
@@ -142,22 +142,18 @@ TestTaps MakeTaps(int out_width, double ratio, int taps, std::mt19937& rng) {
   return t;
 }
 
-void FillRandom(int8_t* p, size_t n, std::mt19937& rng) {
-  FillRandom(reinterpret_cast<uint8_t*>(p), n, rng);
-}
-
 TEST(HorizontalFilterRow, ReferenceRoundsWeightedSum) {
   const int32_t positions[2] = {0, 1};
-  const uint8_t weights[2] = {128, 128};
+  const uint8_t weights[2] = {64, 64};
   const HorizontalTaps taps{1, 2, positions, weights};
   uint8_t out = 0;
-  const int8_t black_white[2] = {-128, 127};
+  const uint8_t black_white[2] = {0, 255};
   HorizontalFilterRow_C(black_white, taps, nullptr, &out);
-  EXPECT_EQ(out, 128);  // (127.5 rounds half up)
-  const int8_t white[2] = {127, 127};
+  EXPECT_EQ(out, 128);  // 127.5 rounds half up
+  const uint8_t white[2] = {255, 255};
   HorizontalFilterRow_C(white, taps, nullptr, &out);
   EXPECT_EQ(out, 255);
-  const int8_t black[2] = {-128, -128};
+  const uint8_t black[2] = {0, 0};
   HorizontalFilterRow_C(black, taps, nullptr, &out);
   EXPECT_EQ(out, 0);
 }
@@ -173,7 +169,7 @@ TEST(HorizontalFilterRow, EveryVariantMatchesReferenceAtAwkwardWidthsRatiosAndTa
                        " ratio=" + std::to_string(ratio) + " taps=" + std::to_string(taps));
           TestTaps t = MakeTaps(out_width, ratio, taps, rng);
           // The intermediate row ends on a guard page exactly where the read pad ends.
-          testing::GuardedBuffer<int8_t> inter(static_cast<size_t>(t.inter_size));
+          testing::GuardedBuffer<uint8_t> inter(static_cast<size_t>(t.inter_size));
           FillRandom(inter.data(), inter.size(), rng);
           std::vector<uint8_t> expected(static_cast<size_t>(out_width));
           HorizontalFilterRow_C(inter.data(), t.taps, nullptr, expected.data());
@@ -194,7 +190,7 @@ TEST(HorizontalFilterRow, EveryVariantMatchesReferenceAtEveryUnalignedOffset) {
     for (int offset = 0; offset < 65; ++offset) {
       SCOPED_TRACE(std::string(variant.kernels.isa) + " offset=" + std::to_string(offset));
       TestTaps t = MakeTaps(621, 2.07, 4, rng);
-      std::vector<int8_t> storage(static_cast<size_t>(t.inter_size + 64));
+      std::vector<uint8_t> storage(static_cast<size_t>(t.inter_size + 64));
       FillRandom(storage.data(), storage.size(), rng);
       std::vector<uint8_t> expected(700, 5), actual(700, 5);
       HorizontalFilterRow_C(storage.data() + offset, t.taps, nullptr, expected.data() + offset % 17);

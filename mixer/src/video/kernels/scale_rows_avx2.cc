@@ -22,28 +22,27 @@ inline __m256i BroadcastWeightPair(const uint8_t* weights) {
 // 32 pixels per iteration, as the AVX-512 variant: byte-interleave two rows, one vpmaddubsw
 // per 16 pixels, round, and pack lane by lane (which undoes the unpack order). The last
 // width % 32 pixels go through the C reference, which reads exactly `width` bytes.
-void VerticalFilterRow_AVX2(const uint8_t* const* rows, const uint8_t* weights, int taps, int8_t* inter, int width,
+void VerticalFilterRow_AVX2(const uint8_t* const* rows, const uint8_t* weights, int taps, uint8_t* inter, int width,
                             const RowPrefetch& prefetch) {
-  const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
-  const __m256i round = _mm256_set1_epi16(128);  // accumulators start from the rounding term
+  const __m256i round = _mm256_set1_epi16(64);  // accumulators start from the rounding term
   int x = 0;
   for (; x + 32 <= width; x += 32) {
     if ((x & 63) == 0) {
       for (int r = 0; r < prefetch.rows; ++r) {
-        _mm_prefetch(reinterpret_cast<const char*>(prefetch.first + r * prefetch.stride + x), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(prefetch.first + r * prefetch.stride + x), _MM_HINT_T1);
       }
     }
     __m256i lo = round;
     __m256i hi = round;
     for (int k = 0; k < taps; k += 2) {
       const __m256i w = BroadcastWeightPair(weights + k);
-      const __m256i a = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k] + x)), bias);
-      const __m256i b = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k + 1] + x)), bias);
-      lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(w, _mm256_unpacklo_epi8(a, b)));
-      hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(w, _mm256_unpackhi_epi8(a, b)));
+      const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k] + x));
+      const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k + 1] + x));
+      lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(_mm256_unpacklo_epi8(a, b), w));
+      hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(_mm256_unpackhi_epi8(a, b), w));
     }
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(inter + x),
-                        _mm256_packs_epi16(_mm256_srai_epi16(lo, 8), _mm256_srai_epi16(hi, 8)));
+                        _mm256_packus_epi16(_mm256_srli_epi16(lo, 7), _mm256_srli_epi16(hi, 7)));
   }
   if (x < width) {
     const uint8_t* tail_rows[kMaxFilterTaps];
@@ -56,7 +55,7 @@ void VerticalFilterRow_AVX2(const uint8_t* const* rows, const uint8_t* weights, 
 // Per block of two lanes of up to 8 outputs: each lane loads its own 16-byte window, and
 // per tap pair one vpshufb gathers both taps of every output as a byte pair, one vpmaddubsw
 // weights them. Then round, shift, pack, and bring the lanes' outputs together.
-void HorizontalFilterRow_AVX2(const int8_t* inter, const HorizontalTaps& taps, const uint8_t* table, uint8_t* out) {
+void HorizontalFilterRow_AVX2(const uint8_t* inter, const HorizontalTaps& taps, const uint8_t* table, uint8_t* out) {
   // A copy, so the compiler need not reload it after every store through `out`.
   const horizontal_tables::TableHeader header = *reinterpret_cast<const horizontal_tables::TableHeader*>(table);
   if (header.mode != horizontal_tables::kSimd) {
@@ -64,9 +63,7 @@ void HorizontalFilterRow_AVX2(const int8_t* inter, const HorizontalTaps& taps, c
     return;
   }
   const int lane_outputs = header.block_outputs / 2;
-  // The rounding term plus the +128 that makes the result a pixel: every true sum is in
-  // [-32768, 32512], so acc + 32896 is in [128, 65408] and, unsigned, >> 8 is the output.
-  const __m256i acc_start = _mm256_set1_epi16(static_cast<int16_t>(128 + 128 * 256));
+  const __m256i acc_start = _mm256_set1_epi16(64);  // the rounding term
   const __m256i gather_dwords = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   const uint8_t* entry = table + sizeof(horizontal_tables::TableHeader);
   for (int b = 0; b < header.blocks; ++b, entry += header.block_stride) {
@@ -79,9 +76,9 @@ void HorizontalFilterRow_AVX2(const int8_t* inter, const HorizontalTaps& taps, c
     for (int p = 0; p < header.pairs; ++p, pair += 64) {
       const __m256i shuffle = _mm256_load_si256(reinterpret_cast<const __m256i*>(pair));
       const __m256i weight = _mm256_load_si256(reinterpret_cast<const __m256i*>(pair + 32));
-      acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(weight, _mm256_shuffle_epi8(window, shuffle)));
+      acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(_mm256_shuffle_epi8(window, shuffle), weight));
     }
-    acc = _mm256_srli_epi16(acc, 8);
+    acc = _mm256_srli_epi16(acc, 7);
     // Lane L's outputs are now bytes 0..lane_outputs-1 of lane L (and again at 8..15).
     const __m256i packed = _mm256_packus_epi16(acc, acc);
     const int x0 = b * header.block_outputs;

@@ -21,34 +21,33 @@ inline __m512i BroadcastWeightPair(const uint8_t* weights) {
 }
 
 // One 64-pixel column block; rows are loaded through `load` (plain or masked). kTaps > 0
-// unrolls a filter of that many taps; 0 loops over `taps`.
+// unrolls a filter of that many taps; 0 loops over `taps`. Per pair of rows: two loads, two
+// unpacks, two vpmaddubsw, two adds; the accumulators start at the rounding term.
 template <int kTaps, typename Load>
 inline __m512i FilterBlock(const uint8_t* const* rows, const uint8_t* weights, int taps, int x, Load load) {
-  const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
-  // Start from the rounding term, saving an add per block.
-  __m512i lo = _mm512_set1_epi16(128);
+  __m512i lo = _mm512_set1_epi16(64);
   __m512i hi = lo;
   const int n = kTaps > 0 ? kTaps : taps;
 #pragma GCC unroll 4
   for (int k = 0; k < n; k += 2) {
     const __m512i w = BroadcastWeightPair(weights + k);
-    const __m512i a = _mm512_xor_si512(load(rows[k] + x), bias);
-    const __m512i b = _mm512_xor_si512(load(rows[k + 1] + x), bias);
-    lo = _mm512_add_epi16(lo, _mm512_maddubs_epi16(w, _mm512_unpacklo_epi8(a, b)));
-    hi = _mm512_add_epi16(hi, _mm512_maddubs_epi16(w, _mm512_unpackhi_epi8(a, b)));
+    const __m512i a = load(rows[k] + x);
+    const __m512i b = load(rows[k + 1] + x);
+    lo = _mm512_add_epi16(lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), w));
+    hi = _mm512_add_epi16(hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), w));
   }
   // unpacklo/hi split each 128-bit lane into its low and high 8 pixels; packing the two
-  // back lane by lane restores natural order (and the values already fit int8).
-  return _mm512_packs_epi16(_mm512_srai_epi16(lo, 8), _mm512_srai_epi16(hi, 8));
+  // back lane by lane restores natural order (the values already fit a byte).
+  return _mm512_packus_epi16(_mm512_srli_epi16(lo, 7), _mm512_srli_epi16(hi, 7));
 }
 
 template <int kTaps>
-void FilterRow(const uint8_t* const* rows, const uint8_t* weights, int taps, int8_t* inter, int width,
+void FilterRow(const uint8_t* const* rows, const uint8_t* weights, int taps, uint8_t* inter, int width,
                const RowPrefetch& prefetch) {
   int x = 0;
   for (; x + 64 <= width; x += 64) {
     for (int r = 0; r < prefetch.rows; ++r) {
-      _mm_prefetch(reinterpret_cast<const char*>(prefetch.first + r * prefetch.stride + x), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(prefetch.first + r * prefetch.stride + x), _MM_HINT_T1);
     }
     const __m512i out =
         FilterBlock<kTaps>(rows, weights, taps, x, [](const uint8_t* p) { return _mm512_loadu_si512(p); });
@@ -65,9 +64,8 @@ void FilterRow(const uint8_t* const* rows, const uint8_t* weights, int taps, int
 
 }  // namespace
 
-// 64 pixels per iteration: each pair of rows is byte-interleaved and weighted with one
-// vpmaddubsw per 32 pixels. The common tap counts are unrolled.
-void VerticalFilterRow_AVX512(const uint8_t* const* rows, const uint8_t* weights, int taps, int8_t* inter, int width,
+// 64 pixels per iteration; the common tap counts are unrolled.
+void VerticalFilterRow_AVX512(const uint8_t* const* rows, const uint8_t* weights, int taps, uint8_t* inter, int width,
                               const RowPrefetch& prefetch) {
   switch (taps) {
     case 2:

@@ -15,30 +15,51 @@
 namespace tessera::mixer {
 namespace {
 
-// The accumulator starts at 128 + 128 * 256: the rounding term plus the +128 that turns
-// the signed result into a pixel. Every true sum is in [-32768, 32512], so acc + 32896 is in
-// [128, 65408]: as unsigned 16-bit, >> 8 is the output byte with no clamp or xor needed.
-constexpr int16_t kAccStart = static_cast<int16_t>(128 + 128 * 256);
-
-// One block of up to 32 outputs as 32 unsigned 16-bit values in [0, 255]. Two loads make a
-// 128-byte window of the intermediate row; per tap pair, one vpermt2b gathers both taps of
-// every output as a byte pair and one vpmaddubsw weights them.
-inline __m512i FilterBlock(const int8_t* inter, const uint8_t* entry, int pairs) {
+// One block of up to 32 outputs as 32 16-bit values in [0, 255]. Two loads make a 128-byte
+// window of the intermediate row; per tap pair, one vpermt2b gathers both taps of every
+// output as a byte pair and one vpmaddubsw weights them. kPairs > 0 unrolls that many.
+template <int kPairs>
+inline __m512i FilterBlock(const uint8_t* inter, const uint8_t* entry, int pairs) {
   const int32_t base = *reinterpret_cast<const int32_t*>(entry);
   const __m512i window_lo = _mm512_loadu_si512(inter + base);
   const __m512i window_hi = _mm512_loadu_si512(inter + base + 64);
-  __m512i acc = _mm512_set1_epi16(kAccStart);
+  __m512i acc = _mm512_set1_epi16(64);  // the rounding term
   const uint8_t* pair = entry + 64;
-  for (int p = 0; p < pairs; ++p, pair += 128) {
+  const int n = kPairs > 0 ? kPairs : pairs;
+#pragma GCC unroll 4
+  for (int p = 0; p < n; ++p, pair += 128) {
     const __m512i gathered = _mm512_permutex2var_epi8(window_lo, _mm512_load_si512(pair), window_hi);
-    acc = _mm512_add_epi16(acc, _mm512_maddubs_epi16(_mm512_load_si512(pair + 64), gathered));
+    acc = _mm512_add_epi16(acc, _mm512_maddubs_epi16(gathered, _mm512_load_si512(pair + 64)));
   }
-  return _mm512_srli_epi16(acc, 8);
+  return _mm512_srli_epi16(acc, 7);
+}
+
+template <int kPairs>
+void FilterRow(const uint8_t* inter, const horizontal_tables::TableHeader& header, const uint8_t* entry, int out_width,
+               uint8_t* out) {
+  int x0 = 0;
+  int b = 0;
+  if (header.block_outputs == 32) {
+    // Two full blocks at a time: one vpackuswb + one vpermq per 64 outputs instead of two
+    // vpmovwb (each two shuffle uops).
+    const __m512i order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
+    for (; b + 1 < header.blocks && x0 + 64 <= out_width; b += 2, x0 += 64) {
+      const __m512i first = FilterBlock<kPairs>(inter, entry, header.pairs);
+      const __m512i second = FilterBlock<kPairs>(inter, entry + header.block_stride, header.pairs);
+      entry += 2 * header.block_stride;
+      _mm512_storeu_si512(out + x0, _mm512_permutexvar_epi64(order, _mm512_packus_epi16(first, second)));
+    }
+  }
+  for (; b < header.blocks; ++b, x0 += header.block_outputs, entry += header.block_stride) {
+    const __m256i bytes = _mm512_cvtepi16_epi8(FilterBlock<kPairs>(inter, entry, header.pairs));
+    const int n = std::min(header.block_outputs, out_width - x0);
+    _mm256_mask_storeu_epi8(out + x0, static_cast<__mmask32>((uint64_t{1} << n) - 1), bytes);
+  }
 }
 
 }  // namespace
 
-void HorizontalFilterRow_AVX512VBMI(const int8_t* inter, const HorizontalTaps& taps, const uint8_t* table,
+void HorizontalFilterRow_AVX512VBMI(const uint8_t* inter, const HorizontalTaps& taps, const uint8_t* table,
                                     uint8_t* out) {
   // A copy, so the compiler need not reload it after every store through `out`.
   const horizontal_tables::TableHeader header = *reinterpret_cast<const horizontal_tables::TableHeader*>(table);
@@ -47,24 +68,15 @@ void HorizontalFilterRow_AVX512VBMI(const int8_t* inter, const HorizontalTaps& t
     return;
   }
   const uint8_t* entry = table + sizeof(horizontal_tables::TableHeader);
-  const int out_width = taps.out_width;
-  int x0 = 0;
-  int b = 0;
-  if (header.block_outputs == 32) {
-    // Two full blocks at a time: one vpackuswb + one vpermq per 64 outputs instead of two
-    // vpmovwb (each two shuffle uops).
-    const __m512i order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
-    for (; b + 1 < header.blocks && x0 + 64 <= out_width; b += 2, x0 += 64) {
-      const __m512i first = FilterBlock(inter, entry, header.pairs);
-      const __m512i second = FilterBlock(inter, entry + header.block_stride, header.pairs);
-      entry += 2 * header.block_stride;
-      _mm512_storeu_si512(out + x0, _mm512_permutexvar_epi64(order, _mm512_packus_epi16(first, second)));
-    }
-  }
-  for (; b < header.blocks; ++b, x0 += header.block_outputs, entry += header.block_stride) {
-    const __m256i bytes = _mm512_cvtepi16_epi8(FilterBlock(inter, entry, header.pairs));
-    const int n = std::min(header.block_outputs, out_width - x0);
-    _mm256_mask_storeu_epi8(out + x0, static_cast<__mmask32>((uint64_t{1} << n) - 1), bytes);
+  switch (header.pairs) {
+    case 1:
+      return FilterRow<1>(inter, header, entry, taps.out_width, out);
+    case 2:
+      return FilterRow<2>(inter, header, entry, taps.out_width, out);
+    case 3:
+      return FilterRow<3>(inter, header, entry, taps.out_width, out);
+    default:
+      return FilterRow<0>(inter, header, entry, taps.out_width, out);
   }
 }
 

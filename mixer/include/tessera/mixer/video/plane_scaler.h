@@ -61,7 +61,7 @@ class PlaneScaler {
   // `dst`. Reads only the source rows and columns the filters touch, and prefetches the
   // source rows of the output rows ahead (decoded frames arrive cold from memory).
   void ScaleRows(const uint8_t* src, int src_stride, uint8_t* dst, int dst_stride, int row_begin, int row_end,
-                 int8_t* scratch) const;
+                 uint8_t* scratch) const;
 
   // Filter introspection for tests: taps per output of the horizontal pass, and the number
   // of (vertical) source rows read for output row y.
