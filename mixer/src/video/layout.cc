@@ -86,8 +86,11 @@ void AssignSources(std::span<const LayoutSource> sources, std::vector<Tile>& til
 }  // namespace
 
 int EffectiveGutter(const LayoutSpec& spec, Size canvas) {
-  if (spec.gutter >= 0) return std::min(spec.gutter, 64) / 2 * 2;
-  return std::max(2, RoundEven(canvas.height / 135.0));
+  // Never more than 1/16 of the canvas's smaller side, whatever was asked for: gutters
+  // must leave room for tiles.
+  const int cap = std::max(0, std::min(canvas.width, canvas.height) / 16 / 2 * 2);
+  if (spec.gutter >= 0) return std::min({spec.gutter, 64, cap}) / 2 * 2;
+  return std::min(cap, std::max(2, RoundEven(canvas.height / 135.0)));
 }
 
 Layout ComputeLayout(const LayoutSpec& spec, Size canvas, std::span<const LayoutSource> sources) {
@@ -106,9 +109,11 @@ Layout ComputeLayout(const LayoutSpec& spec, Size canvas, std::span<const Layout
   }
 
   layout.tiles.reserve(placed.size());
+  const Rect whole{0, 0, layout.canvas.width, layout.canvas.height};
   for (size_t i = 0; i < placed.size(); ++i) {
     const PlacedTile& p = placed[i];
-    if (p.rect.empty()) continue;
+    // A tile that would not fit (a canvas too small for the layout) is left out.
+    if (p.rect.empty() || !whole.Contains(p.rect)) continue;
     Tile t;
     t.rect = p.rect;
     t.z = p.z;

@@ -156,6 +156,24 @@ TEST(NamedLayouts, DefaultGutterScalesWithTheCanvas) {
   EXPECT_EQ(EffectiveGutter(spec, {176, 144}), 2);
 }
 
+// Regression (layout_fuzzer): a 64-pixel gutter on a 1920x56 canvas put the thumbnail strip
+// of "1+4-bottom" below the canvas. Gutters are now capped at 1/16 of the smaller side, and
+// a tile that cannot fit is left out rather than placed outside.
+TEST(NamedLayouts, AWideGutterOnAThinCanvasKeepsEveryTileInside) {
+  LayoutSpec spec = *FindNamedLayout("1+4-bottom");
+  spec.gutter = 120;
+  EXPECT_EQ(EffectiveGutter(spec, {1920, 56}), 2);
+  for (const Size canvas : {Size{1920, 56}, Size{56, 1920}, Size{16, 16}, Size{2, 2}}) {
+    for (std::string_view name : NamedLayoutNames()) {
+      LayoutSpec s = *FindNamedLayout(name);
+      s.gutter = 120;
+      const auto sources = Sources(12);
+      ExpectLayoutInvariants(s.family == LayoutFamily::kAuto ? AutoLayoutFor(sources) : s,
+                             ComputeLayout(s, canvas, sources), canvas, sources.size(), true);
+    }
+  }
+}
+
 TEST(AutoLayout, ShowsEverySourceOnceAndPicksTheSmallestGrid) {
   struct Expectation {
     int sources, columns, rows;

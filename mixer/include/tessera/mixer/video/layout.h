@@ -108,7 +108,9 @@ struct LayoutSpec {
   bool allow_overlap = false;          // kCustom: tiles may overlap (z decides)
 
   // Applied to built-in families (custom tiles carry their own).
-  int gutter = -1;  // pixels between tiles and around them; -1: canvas height / 135, even, >= 2
+  // Pixels between tiles and around them; -1: canvas height / 135, even, >= 2. Capped at
+  // 1/16 of the canvas's smaller side.
+  int gutter = -1;
   FitMode fit = FitMode::kLetterbox;
   int border = 0;
 };
