@@ -26,7 +26,6 @@ using audio_internal::SpeechDetector;
 
 namespace {
 
-constexpr uint32_t kInvalidIndex = 0xffffffffu;
 // The level that decides who is loudest follows a voice up within 40 ms and down over
 // 200 ms, so a quiet moment does not hand the floor over but a new voice is measured fast.
 constexpr double kLevelAttackMs = 40;

@@ -157,13 +157,14 @@ void Compositor::SetStyle(const CompositorStyle& style) {
       s.has_background_image = true;
     }
   }
-  if (!s.tiles.empty()) SetScene(s.layout, s.sources, 1);  // labels take the new colours
+  if (!s.tiles.empty()) SetScene(s.layout, s.sources, s.workers);  // labels take the new colours
 }
 
 void Compositor::SetScene(const Layout& layout, std::span<const SceneSource> sources, int workers) {
   State& s = *state_;
   s.layout = layout;
-  s.sources.assign(sources.begin(), sources.end());
+  s.workers = std::max(1, workers);
+  if (sources.data() != s.sources.data()) s.sources.assign(sources.begin(), sources.end());
   const Size canvas = s.options.canvas;
   // Tiles outside the canvas cannot be painted: a layout for another canvas size.
   std::vector<Tile> tiles;

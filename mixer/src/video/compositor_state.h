@@ -55,11 +55,12 @@ struct State {
   I420Buffer background_image;  // canvas-sized
 
   Layout layout;
+  int workers = 1;
   std::vector<TileState> tiles;                     // in drawing order
   std::vector<std::vector<Rect>> background_bands;  // canvas minus tiles, by band
   std::vector<std::vector<Job>> stages;
   std::vector<AlignedArray<uint8_t>> scratch;  // per worker
-  std::vector<SceneSource> sources;           // names kept for re-rendering
+  std::vector<SceneSource> sources;            // names kept for re-rendering
   // Rendered text by "<kind>|<size>|<text>"; entries the current scene does not use are
   // dropped by SetScene.
   std::unordered_map<std::string, Overlay> overlays;
