@@ -7,35 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <map>
-#include <new>
 #include <set>
 #include <vector>
 
+#include "../allocation_counter.h"
 #include "audio_signals.h"
-
-// Counts heap allocations made while `g_counting` is set (this binary only). The
-// replacement operators pair malloc with free, which GCC cannot see through.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<int> g_allocations{0};
-}  // namespace
-void* operator new(size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
 
 namespace tessera::mixer {
 namespace {
@@ -455,14 +433,10 @@ TEST(AudioMixer, MixingAllocatesNothing) {
     }
   }
   for (int tick = 0; tick < kTicks; ++tick) {
-    if (tick == 50) {
-      g_allocations = 0;
-      g_counting = true;
-    }
+    if (tick == 50) tessera::testing::StartCountingAllocations();
     c.mixer().Mix(inputs[static_cast<size_t>(tick)]);
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(tessera::testing::StopCountingAllocations(), 0);
 }
 
 }  // namespace

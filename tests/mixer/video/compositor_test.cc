@@ -8,31 +8,11 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
 
-// Counts heap allocations made while `g_counting` is set (this binary only). The
-// replacement operators pair malloc with free, which GCC cannot see through.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<int> g_allocations{0};
-}  // namespace
-void* operator new(size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
+#include "../allocation_counter.h"
 
 namespace tessera::mixer {
 namespace {
@@ -398,12 +378,10 @@ TEST(Compositor, AFrameAfterTheFirstAllocatesNothing) {
   ThreadsFor threads(2);
   ASSERT_TRUE(compositor.Compose(views, canvas.view(), threads));  // sizes filters and scratch
   SequentialFor sequential;
-  g_allocations = 0;
-  g_counting = true;
+  tessera::testing::StartCountingAllocations();
   for (int frame = 0; frame < 3; ++frame)
     compositor.Compose(views, canvas.view(), sequential);
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(tessera::testing::StopCountingAllocations(), 0);
 }
 
 }  // namespace
