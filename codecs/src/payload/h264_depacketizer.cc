@@ -1,0 +1,105 @@
+#include <cstring>
+
+#include "payload/byte_io.h"
+#include "tessera/codecs/payload/h264_nal.h"
+#include "tessera/codecs/payload/h264_payload.h"
+
+namespace tessera::codecs::payload {
+namespace {
+
+class AnnexBWriter {
+ public:
+  explicit AnnexBWriter(std::span<uint8_t> out) : out_(out) {}
+  // Start code + header byte; false when full.
+  bool BeginNal(uint8_t header) {
+    if (size_ + 5 > out_.size()) return false;
+    std::memcpy(out_.data() + size_, h264::kStartCode, 4);
+    out_[size_ + 4] = header;
+    size_ += 5;
+    if (h264::NalType(header) == h264::kIdr) keyframe_ = true;
+    return true;
+  }
+  bool Append(std::span<const uint8_t> bytes) {
+    if (bytes.size() > out_.size() - size_) return false;
+    if (!bytes.empty()) std::memcpy(out_.data() + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+    return true;
+  }
+  bool WholeNal(std::span<const uint8_t> nal) { return BeginNal(nal[0]) && Append(nal.subspan(1)); }
+  size_t size() const { return size_; }
+  bool keyframe() const { return keyframe_; }
+
+ private:
+  std::span<uint8_t> out_;
+  size_t size_ = 0;
+  bool keyframe_ = false;
+};
+
+}  // namespace
+
+size_t H264DepacketizedSizeBound(PayloadList payloads) {
+  size_t bound = 0;
+  for (const auto& p : payloads)
+    bound += p.size() + 4 + 4 * (p.size() / 3 + 1);
+  return bound;
+}
+
+Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads, std::span<uint8_t> out) {
+  if (payloads.empty()) return MakeUnexpected(DepacketizeError::kEmpty);
+  AnnexBWriter w(out);
+  bool in_fragment = false;
+  uint8_t fragment_type = 0;
+  for (const auto& payload : payloads) {
+    if (payload.empty()) return MakeUnexpected(DepacketizeError::kEmpty);
+    const uint8_t header = payload[0];
+    const uint8_t type = h264::NalType(header);
+    if (type != h264::kFuA && in_fragment) return MakeUnexpected(DepacketizeError::kFragmentUnfinished);
+    if (type >= 1 && type <= 23) {
+      if (!w.WholeNal(payload)) return MakeUnexpected(DepacketizeError::kOutputFull);
+    } else if (type == h264::kStapA) {
+      size_t offset = 1;
+      if (payload.size() < 3) return MakeUnexpected(DepacketizeError::kTruncated);
+      while (offset < payload.size()) {
+        if (offset + 2 > payload.size()) return MakeUnexpected(DepacketizeError::kAggregateLengthPastEnd);
+        const size_t size = Load16(payload.data() + offset);
+        offset += 2;
+        if (size == 0 || offset + size > payload.size()) {
+          return MakeUnexpected(DepacketizeError::kAggregateLengthPastEnd);
+        }
+        const auto nal = payload.subspan(offset, size);
+        const uint8_t inner = h264::NalType(nal[0]);
+        if (inner == 0 || inner > 23) return MakeUnexpected(DepacketizeError::kUnsupportedType);
+        if (!w.WholeNal(nal)) return MakeUnexpected(DepacketizeError::kOutputFull);
+        offset += size;
+      }
+    } else if (type == h264::kFuA) {
+      if (payload.size() < 2) return MakeUnexpected(DepacketizeError::kTruncated);
+      const uint8_t fu = payload[1];
+      const bool start = (fu & 0x80) != 0;
+      const bool end = (fu & 0x40) != 0;
+      const uint8_t inner = fu & 0x1F;
+      if (inner == 0 || inner > 23) return MakeUnexpected(DepacketizeError::kUnsupportedType);
+      if (start) {
+        if (in_fragment) return MakeUnexpected(DepacketizeError::kFragmentMismatch);
+        // The original header: F and NRI from the FU indicator, the type from the FU header.
+        if (!w.BeginNal(static_cast<uint8_t>((header & 0xE0) | inner))) {
+          return MakeUnexpected(DepacketizeError::kOutputFull);
+        }
+        in_fragment = true;
+        fragment_type = inner;
+      } else {
+        if (!in_fragment) return MakeUnexpected(DepacketizeError::kFragmentWithoutStart);
+        if (inner != fragment_type) return MakeUnexpected(DepacketizeError::kFragmentMismatch);
+      }
+      if (!w.Append(payload.subspan(2))) return MakeUnexpected(DepacketizeError::kOutputFull);
+      if (end) in_fragment = false;
+    } else {
+      // 0 and 30/31 are reserved; STAP-B, MTAP16/24 and FU-B need the interleaved mode.
+      return MakeUnexpected(DepacketizeError::kUnsupportedType);
+    }
+  }
+  if (in_fragment) return MakeUnexpected(DepacketizeError::kFragmentUnfinished);
+  return DepacketizedFrame{w.size(), w.keyframe()};
+}
+
+}  // namespace tessera::codecs::payload
