@@ -66,3 +66,24 @@ ffmpeg -hide_banner -loglevel error -y "${audio_in[@]}" -t 6 -af "aresample=8000
 wait $cap || true
 editcap -F pcap "$work/rtcp.pcapng" "$out/ffmpeg_rtcp.pcap"
 echo "ffmpeg_rtcp: $(capinfos -c "$out/ffmpeg_rtcp.pcap" | awk '/Number of packets/ {print $4}') packets"
+
+# SRTP and SRTCP from ffmpeg's own SRTP code (independent of libsrtp), with a published
+# test key: base64 of "123456789012345678901234567890" (16-byte key + 14-byte salt).
+srtp_key=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw
+for suite in AES_CM_128_HMAC_SHA1_80 AES_CM_128_HMAC_SHA1_32; do
+  name=ffmpeg_srtp_$(echo "$suite" | tr 'A-Z' 'a-z' | sed 's/.*_sha1_/sha1_/')
+  dumpcap -q -i lo -f "udp and dst portrange $port-$((port + 1))" -w "$work/$name.pcapng" -a duration:9 2>/dev/null &
+  cap=$!
+  sleep 1
+  ffmpeg -hide_banner -loglevel error -y "${audio_in[@]}" -t 6 -af "aresample=8000,asetnsamples=n=160:p=0" \
+    -c:a pcm_mulaw -f rtp -payload_type 0 -ssrc 287454029 -cname ffmpeg@tessera \
+    -srtp_out_suite "$suite" -srtp_out_params "$srtp_key" \
+    "srtp://127.0.0.1:$port?localrtpport=46100&localrtcpport=46101" >/dev/null 2>&1 || true
+  wait $cap || true
+  # The first RTP packets and every SRTCP packet (sender reports every few seconds).
+  editcap -F pcap "$work/$name.pcapng" "$work/$name.all.pcap"
+  tshark -r "$work/$name.all.pcap" -Y "udp.dstport == $port" -w "$work/$name.rtp.pcap" -c 6 2>/dev/null
+  tshark -r "$work/$name.all.pcap" -Y "udp.dstport == $((port + 1))" -w "$work/$name.rtcp.pcap" 2>/dev/null
+  mergecap -F pcap -w "$out/$name.pcap" "$work/$name.rtp.pcap" "$work/$name.rtcp.pcap"
+  echo "$name: $(capinfos -c "$out/$name.pcap" | awk '/Number of packets/ {print $4}') packets"
+done
