@@ -54,7 +54,7 @@ class ReceiveStatistics {
   void InitSequence(uint16_t sequence_number);
   uint32_t ArrivalInRtpUnits(TimePoint arrival) const;
 
-  const uint32_t clock_rate_;
+  uint32_t clock_rate_;
   bool started_ = false;
   TimePoint epoch_{};  // arrival of the first packet; jitter arithmetic is relative to it
   uint16_t max_seq_ = 0;

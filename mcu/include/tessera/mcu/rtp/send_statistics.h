@@ -37,7 +37,7 @@ class SendStatistics {
   uint32_t octets_sent() const { return octets_; }
 
  private:
-  const uint32_t clock_rate_;
+  uint32_t clock_rate_;
   bool sent_any_ = false;
   uint32_t packets_ = 0;  // RFC 3550: wraps modulo 2^32
   uint32_t octets_ = 0;
