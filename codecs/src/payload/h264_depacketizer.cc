@@ -9,9 +9,18 @@ namespace {
 
 class AnnexBWriter {
  public:
-  explicit AnnexBWriter(std::span<uint8_t> out) : out_(out) {}
+  AnnexBWriter(std::span<uint8_t> out, H264ParameterSets* parameter_sets)
+      : out_(out), parameter_sets_(parameter_sets) {}
   // Start code + header byte; false when full.
   bool BeginNal(uint8_t header) {
+    const uint8_t type = h264::NalType(header);
+    FinishNal();
+    if (type == h264::kSps) have_sps_ = true;
+    if (type == h264::kPps) have_pps_ = true;
+    if (type == h264::kIdr && parameter_sets_ && !(have_sps_ && have_pps_)) {
+      if (!RestoreParameterSets()) return false;
+    }
+    nal_start_ = size_;
     if (size_ + 5 > out_.size()) return false;
     std::memcpy(out_.data() + size_, h264::kStartCode, 4);
     out_[size_ + 4] = header;
@@ -26,13 +35,41 @@ class AnnexBWriter {
     return true;
   }
   bool WholeNal(std::span<const uint8_t> nal) { return BeginNal(nal[0]) && Append(nal.subspan(1)); }
+  // Call once the frame is complete: the last unit is remembered too.
+  void FinishNal() {
+    if (parameter_sets_ && nal_start_ != kNone && size_ > nal_start_ + 4) {
+      parameter_sets_->Remember(out_.subspan(nal_start_ + 4, size_ - nal_start_ - 4));
+    }
+    nal_start_ = kNone;
+  }
   size_t size() const { return size_; }
   bool keyframe() const { return keyframe_; }
+  bool restored() const { return restored_; }
 
  private:
+  static constexpr size_t kNone = SIZE_MAX;
+  bool RestoreParameterSets() {
+    for (auto set : {have_sps_ ? std::span<const uint8_t>() : parameter_sets_->sps(),
+                     have_pps_ ? std::span<const uint8_t>() : parameter_sets_->pps()}) {
+      if (set.empty()) continue;
+      if (4 + set.size() > out_.size() - size_) return false;
+      std::memcpy(out_.data() + size_, h264::kStartCode, 4);
+      std::memcpy(out_.data() + size_ + 4, set.data(), set.size());
+      size_ += 4 + set.size();
+      restored_ = true;
+    }
+    have_sps_ = have_pps_ = true;
+    return true;
+  }
+
   std::span<uint8_t> out_;
+  H264ParameterSets* parameter_sets_;
   size_t size_ = 0;
+  size_t nal_start_ = kNone;
   bool keyframe_ = false;
+  bool have_sps_ = false;
+  bool have_pps_ = false;
+  bool restored_ = false;
 };
 
 }  // namespace
@@ -44,9 +81,17 @@ size_t H264DepacketizedSizeBound(PayloadList payloads) {
   return bound;
 }
 
-Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads, std::span<uint8_t> out) {
+void H264ParameterSets::Remember(std::span<const uint8_t> nal) {
+  if (nal.empty() || nal.size() > kMaxSize) return;
+  const uint8_t type = h264::NalType(nal[0]);
+  if (type == h264::kSps) sps_.assign(nal.begin(), nal.end());
+  if (type == h264::kPps) pps_.assign(nal.begin(), nal.end());
+}
+
+Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads, std::span<uint8_t> out,
+                                                            H264ParameterSets* parameter_sets) {
   if (payloads.empty()) return MakeUnexpected(DepacketizeError::kEmpty);
-  AnnexBWriter w(out);
+  AnnexBWriter w(out, parameter_sets);
   bool in_fragment = false;
   uint8_t fragment_type = 0;
   for (const auto& payload : payloads) {
@@ -99,7 +144,10 @@ Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads
     }
   }
   if (in_fragment) return MakeUnexpected(DepacketizeError::kFragmentUnfinished);
-  return DepacketizedFrame{w.size(), w.keyframe()};
+  w.FinishNal();
+  DepacketizedFrame frame{w.size(), w.keyframe()};
+  frame.parameter_sets_restored = w.restored();
+  return frame;
 }
 
 }  // namespace tessera::codecs::payload

@@ -14,7 +14,7 @@ size_t RoundUpToPowerOfTwo(size_t n) {
 
 }  // namespace
 
-NackTracker::NackTracker(const NackConfig& config) : config_(config) {
+NackTracker::NackTracker(const NackConfig& config) : config_(config), reorder_grace_(config.reorder_grace) {
   config_.max_list_size = std::max<size_t>(1, config_.max_list_size);
   entries_.resize(RoundUpToPowerOfTwo(config_.max_list_size));
   mask_ = entries_.size() - 1;
@@ -43,10 +43,10 @@ void NackTracker::GiveUp(int64_t sequence_number) {
   if (!lost_through_ || sequence_number > *lost_through_) lost_through_ = sequence_number;
 }
 
-void NackTracker::OnPacket(int64_t sequence_number, TimePoint now) {
+NackTracker::Arrival NackTracker::OnPacket(int64_t sequence_number, TimePoint now) {
   if (!highest_) {
     highest_ = sequence_number;
-    return;
+    return Arrival::kInOrder;
   }
   if (sequence_number > *highest_) {
     const int64_t gap = sequence_number - *highest_ - 1;
@@ -69,7 +69,7 @@ void NackTracker::OnPacket(int64_t sequence_number, TimePoint now) {
       }
     }
     highest_ = sequence_number;
-    return;
+    return Arrival::kInOrder;
   }
   // Older than the highest: it may fill a gap. Entries are sorted, so search.
   size_t lo = 0, hi = count_;
@@ -82,11 +82,14 @@ void NackTracker::OnPacket(int64_t sequence_number, TimePoint now) {
     }
   }
   if (lo < count_ && At(lo).sequence_number == sequence_number && At(lo).present) {
+    const bool requested = At(lo).retries > 0;
     At(lo).present = false;
     --alive_;
     ++stats_.recovered;
     TrimFront();
+    return requested ? Arrival::kRetransmitted : Arrival::kReordered;
   }
+  return Arrival::kOld;
 }
 
 size_t NackTracker::Collect(TimePoint now, std::chrono::microseconds rtt, std::span<uint16_t> out) {
@@ -101,7 +104,7 @@ size_t NackTracker::Collect(TimePoint now, std::chrono::microseconds rtt, std::s
       GiveUp(e.sequence_number);
       continue;
     }
-    const bool due = e.retries == 0 ? now - e.detected >= config_.reorder_grace : now - e.last_sent >= retry_interval;
+    const bool due = e.retries == 0 ? now - e.detected >= reorder_grace_ : now - e.last_sent >= retry_interval;
     if (!due || n >= out.size()) continue;
     out[n++] = static_cast<uint16_t>(e.sequence_number);
     ++e.retries;

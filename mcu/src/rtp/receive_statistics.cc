@@ -23,7 +23,7 @@ uint32_t ReceiveStatistics::ArrivalInRtpUnits(TimePoint arrival) const {
 }
 
 bool ReceiveStatistics::OnPacket(uint16_t sequence_number, uint32_t rtp_timestamp, TimePoint arrival, size_t bytes,
-                                 bool retransmission) {
+                                 Kind kind) {
   if (!started_) {
     started_ = true;
     epoch_ = arrival;
@@ -49,12 +49,15 @@ bool ReceiveStatistics::OnPacket(uint16_t sequence_number, uint32_t rtp_timestam
       // A duplicate or a reordered packet: counted, it does not move max_seq.
     }
   }
-  ++received_;
   bytes_ += bytes;
+  if (kind == Kind::kRetransmission) {
+    ++retransmissions_;
+    return true;
+  }
+  ++received_;
 
-  // A.8 interarrival jitter, from packets that arrive as first sent (a retransmission's
-  // timing says nothing about the path's jitter).
-  if (!retransmission) {
+  // A.8 interarrival jitter, from packets that arrive in order as first sent.
+  if (kind == Kind::kOriginal) {
     const uint32_t transit = ArrivalInRtpUnits(arrival) - rtp_timestamp;
     if (have_transit_) {
       int32_t d = static_cast<int32_t>(transit - transit_);

@@ -200,4 +200,11 @@ bool RtcpBuilder::AddRemb(uint32_t sender_ssrc, uint64_t bitrate_bps, std::span<
   return true;
 }
 
+bool RtcpBuilder::AddRaw(std::span<const uint8_t> packets) {
+  if (packets.size() % 4 != 0 || size_ + packets.size() > buffer_.size()) return false;
+  if (!packets.empty()) std::memcpy(buffer_.data() + size_, packets.data(), packets.size());
+  size_ += packets.size();
+  return true;
+}
+
 }  // namespace tessera::mcu::rtp

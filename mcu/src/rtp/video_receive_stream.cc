@@ -18,6 +18,20 @@ void VideoReceiveStream::Reset() {
   jitter_buffer_.Reset();
   nack_.Reset();
   sequences_.Reset();
+  first_packet_.reset();
+  delivered_any_ = false;
+}
+
+void VideoReceiveStream::CheckDecodability(TimePoint now) {
+  const auto& s = jitter_buffer_.stats();
+  const uint64_t breaks = s.skips + s.frames_undecodable + s.resets + s.frames_incomplete;
+  if (breaks != breaks_seen_) {
+    breaks_seen_ = breaks;
+    if (jitter_buffer_.state() == DecodeState::kNeedsKeyframe) keyframes_.Request(now);
+  }
+  if (!delivered_any_ && first_packet_ && now - *first_packet_ >= config_.first_keyframe_timeout) {
+    keyframes_.Request(now);
+  }
 }
 
 void VideoReceiveStream::OnSsrcChanged() {
@@ -33,12 +47,22 @@ void VideoReceiveStream::OnRtpPacket(const RtpPacketView& packet, TimePoint arri
     have_ssrc_ = true;
   }
   ++stats_.packets;
+  if (!first_packet_) first_packet_ = arrival;
   const std::optional<int64_t> highest = sequences_.last();
   const int64_t seq = sequences_.Unwrap(packet.sequence_number);
-  // Late arrivals (retransmissions, reordered packets) say nothing about path jitter.
-  const bool late = highest && seq < *highest;
-  statistics_.OnPacket(packet.sequence_number, packet.timestamp, arrival, packet.payload.size(), late);
-  if (config_.nack) nack_.OnPacket(seq, arrival);
+  const NackTracker::Arrival arrival_kind =
+      config_.nack ? nack_.OnPacket(seq, arrival) : NackTracker::Arrival::kInOrder;
+  ReceiveStatistics::Kind kind = ReceiveStatistics::Kind::kOriginal;
+  if (arrival_kind == NackTracker::Arrival::kRetransmitted) {
+    kind = ReceiveStatistics::Kind::kRetransmission;
+  } else if (highest && seq < *highest) {
+    kind = ReceiveStatistics::Kind::kLate;
+  }
+  statistics_.OnPacket(packet.sequence_number, packet.timestamp, arrival, packet.payload.size(), kind);
+  if (config_.nack) {
+    nack_.set_reorder_grace(std::clamp<std::chrono::microseconds>(
+        2 * statistics_.jitter_duration(), config_.nack_config.reorder_grace, config_.max_reorder_grace));
+  }
   const codecs::payload::VideoPayloadInfo info = codecs::payload::InspectVideoPayload(config_.codec, packet.payload);
   const JitterInsertResult result = jitter_buffer_.Insert(seq, packet.timestamp, packet.marker, packet.payload,
                                                           VideoPacketHints{info.frame_start, info.keyframe}, arrival);
@@ -51,8 +75,11 @@ void VideoReceiveStream::OnRtpPacket(const RtpPacketView& packet, TimePoint arri
 
 std::optional<VideoFrame> VideoReceiveStream::PopFrame(TimePoint now) {
   auto frame = jitter_buffer_.PopFrame(now);
-  if (frame && frame->keyframe) keyframes_.OnKeyframe();
-  if (jitter_buffer_.state() == DecodeState::kNeedsKeyframe) keyframes_.Request(now);
+  if (frame) {
+    delivered_any_ = true;
+    if (frame->keyframe) keyframes_.OnKeyframe();
+  }
+  CheckDecodability(now);
   // NACK need not ask for what the buffer already handed out or skipped.
   if (const auto next = jitter_buffer_.next_sequence()) nack_.DropBefore(*next);
   return frame;
@@ -68,7 +95,7 @@ bool VideoReceiveStream::AppendFeedback(TimePoint now, RtcpBuilder& rtcp) {
       added = true;
     }
   }
-  if (jitter_buffer_.state() == DecodeState::kNeedsKeyframe && have_ssrc_) keyframes_.Request(now);
+  if (have_ssrc_) CheckDecodability(now);
   if (have_ssrc_) {
     if (const auto request = keyframes_.Poll(now)) {
       if (request->method == KeyframeRequestMethod::kFir) {
@@ -88,6 +115,7 @@ bool VideoReceiveStream::AppendFeedback(TimePoint now, RtcpBuilder& rtcp) {
 
 std::optional<TimePoint> VideoReceiveStream::NextWakeup(TimePoint now) const {
   std::optional<TimePoint> next = jitter_buffer_.NextDeadline();
+  if (!delivered_any_ && first_packet_ && !keyframes_.pending()) next = *first_packet_ + config_.first_keyframe_timeout;
   auto earliest = [&](std::optional<TimePoint> t) {
     if (t && (!next || *t < *next)) next = t;
   };

@@ -121,6 +121,31 @@ TEST(H264Depacketizer, ReadsStapAAndFuA) {
   EXPECT_EQ(out, (Bytes{0, 0, 0, 1, 0x67, 0xAA, 0, 0, 0, 1, 0x68, 0, 0, 0, 1, 0x65, 1, 2, 3, 4}));
 }
 
+TEST(H264Depacketizer, RestoresParameterSetsInFrontOfAnIdrThatLostThem) {
+  H264ParameterSets sets;
+  const Bytes sps = Nal(0x67, 10), pps = Nal(0x68, 4);
+  const std::vector<Bytes> first = {sps, pps, Nal(0x65, 50)};
+  Bytes out(1024);
+  auto r = DepacketizeH264(Views(first), out, &sets);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->parameter_sets_restored);
+  // A later IDR whose STAP-A with SPS/PPS was lost.
+  const std::vector<Bytes> bare = {Nal(0x65, 60)};
+  r = DepacketizeH264(Views(bare), out, &sets);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->parameter_sets_restored);
+  out.resize(r->size);
+  EXPECT_EQ(out, AnnexB({sps, pps, Nal(0x65, 60)}));
+  // Non-IDR frames and callers without a cache are left alone.
+  Bytes out2(1024);
+  r = DepacketizeH264(Views({Nal(0x41, 20)}), out2, &sets);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->parameter_sets_restored);
+  r = DepacketizeH264(Views(bare), out2);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->size, 4u + 60u);
+}
+
 TEST(H264Depacketizer, RefusesBrokenFragmentsAndAggregates) {
   struct Case {
     std::vector<Bytes> payloads;

@@ -33,9 +33,10 @@ TEST(NackTracker, AsksForAGapAfterTheReorderGrace) {
 
 TEST(NackTracker, ReorderedPacketsThatArriveInTimeAreNeverRequested) {
   NackTracker t;
-  t.OnPacket(1, kT0);
-  t.OnPacket(3, kT0);
-  t.OnPacket(2, kT0 + milliseconds(1));
+  EXPECT_EQ(t.OnPacket(1, kT0), NackTracker::Arrival::kInOrder);
+  EXPECT_EQ(t.OnPacket(3, kT0), NackTracker::Arrival::kInOrder);
+  EXPECT_EQ(t.OnPacket(2, kT0 + milliseconds(1)), NackTracker::Arrival::kReordered);
+  EXPECT_EQ(t.OnPacket(2, kT0 + milliseconds(1)), NackTracker::Arrival::kOld);
   EXPECT_EQ(t.missing(), 0u);
   EXPECT_TRUE(Collect(t, kT0 + milliseconds(100)).empty());
   EXPECT_EQ(t.stats().recovered, 1u);
@@ -48,7 +49,7 @@ TEST(NackTracker, RepeatsOncePerRoundTripUntilRecovered) {
   EXPECT_THAT(Collect(t, kT0 + milliseconds(10)), ElementsAre(11));
   EXPECT_TRUE(Collect(t, kT0 + milliseconds(30)).empty());  // within one RTT
   EXPECT_THAT(Collect(t, kT0 + milliseconds(61)), ElementsAre(11));
-  t.OnPacket(11, kT0 + milliseconds(70));
+  EXPECT_EQ(t.OnPacket(11, kT0 + milliseconds(70)), NackTracker::Arrival::kRetransmitted);
   EXPECT_TRUE(Collect(t, kT0 + milliseconds(200)).empty());
   EXPECT_EQ(t.stats().recovered, 1u);
   EXPECT_EQ(t.stats().gave_up, 0u);

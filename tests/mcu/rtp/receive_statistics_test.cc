@@ -84,12 +84,23 @@ TEST(ReceiveStatistics, JitterConvergesToTheMeanTransitDeviation) {
   EXPECT_NEAR(jitter_ms, 20.0, 0.3);
 }
 
-TEST(ReceiveStatistics, RetransmissionsDoNotFeedJitter) {
+TEST(ReceiveStatistics, LateAndRetransmittedPacketsDoNotFeedJitter) {
   ReceiveStatistics s(8000);
   for (uint16_t i = 0; i < 50; ++i)
     s.OnPacket(i, i * 160u, kT0 + milliseconds(20 * i), 160);
-  s.OnPacket(10, 10 * 160u, kT0 + milliseconds(2000), 160, /*retransmission=*/true);
+  s.OnPacket(10, 10 * 160u, kT0 + milliseconds(2000), 160, ReceiveStatistics::Kind::kRetransmission);
+  s.OnPacket(11, 11 * 160u, kT0 + milliseconds(2000), 160, ReceiveStatistics::Kind::kLate);
   EXPECT_EQ(s.jitter(), 0u);
+}
+
+TEST(ReceiveStatistics, ARepairedLossStillCountsAsLostForTheSender) {
+  ReceiveStatistics s(8000);
+  for (uint16_t seq : {1, 2, 4, 5})
+    s.OnPacket(seq, 0, kT0, 1);
+  s.OnPacket(3, 0, kT0, 1, ReceiveStatistics::Kind::kRetransmission);
+  EXPECT_EQ(s.cumulative_lost(), 1);
+  EXPECT_EQ(s.retransmissions(), 1u);
+  EXPECT_EQ(s.bytes_received(), 5u);
 }
 
 TEST(ReceiveStatistics, ReportsLsrAndTheDelaySinceTheLastSenderReport) {

@@ -30,7 +30,30 @@ enum class H264PacketizationMode : uint8_t {
   kNonInterleaved = 1,
 };
 
-Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads, std::span<uint8_t> out);
+// The last SPS and PPS seen on a stream. A receiver that skipped over a loss may get an
+// IDR whose parameter sets were in the lost packets; they rarely change, so the ones seen
+// before are put back in front of it (as libwebrtc's SPS/PPS tracker does), which keeps
+// the access unit decodable on its own.
+class H264ParameterSets {
+ public:
+  static constexpr size_t kMaxSize = 256;
+  H264ParameterSets() {
+    sps_.reserve(kMaxSize);
+    pps_.reserve(kMaxSize);
+  }
+  void Remember(std::span<const uint8_t> nal);  // keeps SPS (7) and PPS (8) up to kMaxSize
+  std::span<const uint8_t> sps() const { return sps_; }
+  std::span<const uint8_t> pps() const { return pps_; }
+
+ private:
+  std::vector<uint8_t> sps_, pps_;
+};
+
+// Rebuilds one access unit. With `parameter_sets`, remembers the stream's SPS/PPS and puts
+// them in front of an IDR that arrives without them (`DepacketizedFrame::parameter_sets_
+// restored` says so).
+Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads, std::span<uint8_t> out,
+                                                            H264ParameterSets* parameter_sets = nullptr);
 
 // Upper bound of the Annex B size DepacketizeH264 writes for these payloads (start codes
 // replace 1-3 byte headers, so a frame never grows by more than 4 bytes per NAL unit).

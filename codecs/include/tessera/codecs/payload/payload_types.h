@@ -43,6 +43,7 @@ struct DepacketizedFrame {
   bool keyframe = false;  // IDR / intra picture / VP8 key frame
   int width = 0;          // when the payload says (H.263 picture header, VP8 key frame)
   int height = 0;
+  bool parameter_sets_restored = false;  // H.264: SPS/PPS from earlier frames put in front
 };
 
 enum class PacketizeError : uint8_t {

@@ -42,8 +42,14 @@ class NackTracker {
  public:
   explicit NackTracker(const NackConfig& config = {});
 
+  enum class Arrival : uint8_t {
+    kInOrder,        // the newest so far
+    kReordered,      // filled a gap before it was NACKed
+    kRetransmitted,  // filled a gap after a NACK asked for it
+    kOld,            // not missing: a duplicate, or older than what is tracked
+  };
   // A packet arrived with this unwrapped sequence number.
-  void OnPacket(int64_t sequence_number, TimePoint now);
+  Arrival OnPacket(int64_t sequence_number, TimePoint now);
   // Fills `out` with the sequence numbers (low 16 bits) to NACK now, oldest first, and
   // counts a request for each; returns how many. Entries past their retries or age are
   // given up first.
@@ -54,6 +60,11 @@ class NackTracker {
   // Stop tracking everything before `sequence_number` (the jitter buffer moved past it).
   void DropBefore(int64_t sequence_number);
   void Reset();
+  // On a path with jitter, packets arrive out of order routinely; a longer grace before
+  // the first request avoids asking for packets that are only late (the receive stream
+  // sets it from the measured jitter).
+  void set_reorder_grace(std::chrono::microseconds grace) { reorder_grace_ = grace; }
+  std::chrono::microseconds reorder_grace() const { return reorder_grace_; }
 
   size_t missing() const { return alive_; }
   const NackStats& stats() const { return stats_; }
@@ -72,6 +83,7 @@ class NackTracker {
   void TrimFront();
 
   NackConfig config_;
+  std::chrono::microseconds reorder_grace_;
   std::vector<Entry> entries_;  // ring, capacity a power of two
   size_t mask_ = 0;
   size_t head_ = 0;

@@ -26,11 +26,18 @@ class ReceiveStatistics {
 
   explicit ReceiveStatistics(uint32_t clock_rate);
 
+  enum class Kind : uint8_t {
+    kOriginal,        // as first sent
+    kLate,            // reordered: counted, but its timing says nothing about jitter
+    kRetransmission,  // the answer to a NACK: the path lost the original
+  };
   // Every packet of the source as it arrives (after SRTP, before the jitter buffer).
-  // `retransmission` packets count as received but do not feed the jitter estimate.
-  // Returns false for a packet A.1 does not count (the first of a large jump).
+  // Retransmissions on the same SSRC are not counted as received, so RR loss reports what
+  // the path lost (what the sender's rate control must react to) whether or not NACK
+  // repaired it — as RFC 4588's separate retransmission SSRC would. Returns false for a
+  // packet A.1 does not count (the first of a large jump).
   bool OnPacket(uint16_t sequence_number, uint32_t rtp_timestamp, TimePoint arrival, size_t bytes,
-                bool retransmission = false);
+                Kind kind = Kind::kOriginal);
   // A sender report from this source arrived: remembered for LSR/DLSR.
   void OnSenderReport(const SenderInfo& info, TimePoint arrival);
 
@@ -40,6 +47,7 @@ class ReceiveStatistics {
 
   bool has_packets() const { return started_; }
   uint64_t packets_received() const { return received_; }
+  uint64_t retransmissions() const { return retransmissions_; }
   uint64_t bytes_received() const { return bytes_; }
   uint32_t extended_highest_sequence() const { return cycles_ + max_seq_; }
   int64_t expected() const;
@@ -69,6 +77,7 @@ class ReceiveStatistics {
   uint32_t transit_ = 0;
   uint32_t jitter_q4_ = 0;  // jitter * 16, as in A.8
   uint32_t restarts_ = 0;
+  uint64_t retransmissions_ = 0;
   std::optional<SenderInfo> last_sr_;
   TimePoint last_sr_arrival_{};
 };

@@ -46,6 +46,9 @@ class RtcpBuilder {
   bool AddPli(uint32_t sender_ssrc, uint32_t media_ssrc);
   bool AddFir(uint32_t sender_ssrc, std::span<const FirEntry> entries);
   bool AddRemb(uint32_t sender_ssrc, uint64_t bitrate_bps, std::span<const uint32_t> ssrcs);
+  // Appends packets built elsewhere (e.g. a stream's feedback, to follow this RR); they must
+  // be whole RTCP packets, so the size must be a multiple of 4.
+  bool AddRaw(std::span<const uint8_t> packets);
 
   std::span<const uint8_t> data() const { return buffer_.first(size_); }
   size_t size() const { return size_; }

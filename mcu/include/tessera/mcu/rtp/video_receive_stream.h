@@ -12,7 +12,8 @@
 // Repair policy, in order: NACK each missing packet (after a short reordering grace, then
 // once per RTT, bounded retries and age); when NACK gives up or a frame waits too long, skip
 // to the next complete frame; the reference chain is then broken, so ask for a keyframe,
-// rate-limited and repeated until one arrives; drop undecodable frames meanwhile.
+// rate-limited and repeated until one arrives; drop undecodable frames meanwhile. At the
+// start, the first keyframe gets `first_keyframe_timeout` to arrive before it is asked for.
 //
 // Thread safety: one stream per media source, used on one thread (the network thread that
 // receives it, or the conference strand it is posted to).
@@ -41,7 +42,13 @@ struct VideoReceiveStreamConfig {
   KeyframeRequestMethod keyframe_method = KeyframeRequestMethod::kPli;
   VideoJitterBufferConfig jitter_buffer;
   NackConfig nack_config;
+  // The first NACK for a gap waits twice the measured interarrival jitter (at least
+  // nack_config.reorder_grace, at most this), so packets that are only late are not asked for.
+  std::chrono::milliseconds max_reorder_grace{50};
   std::chrono::milliseconds keyframe_min_interval{300};
+  // Without a decodable frame this long after the first packet (the first keyframe was
+  // lost, or the stream was joined mid-GOP), ask for one.
+  std::chrono::milliseconds first_keyframe_timeout{500};
 };
 
 struct VideoReceiveStreamStats {
@@ -84,6 +91,8 @@ class VideoReceiveStream {
 
  private:
   void Reset();
+  // Asks for a keyframe when the jitter buffer lost the reference chain since last time.
+  void CheckDecodability(TimePoint now);
 
   VideoReceiveStreamConfig config_;
   ReceiveStatistics statistics_;
@@ -95,6 +104,9 @@ class VideoReceiveStream {
   std::chrono::microseconds rtt_{std::chrono::milliseconds(100)};
   uint32_t remote_ssrc_ = 0;
   bool have_ssrc_ = false;
+  std::optional<TimePoint> first_packet_;
+  bool delivered_any_ = false;
+  uint64_t breaks_seen_ = 0;  // jitter buffer skips + undecodable frames + resets, last checked
   VideoReceiveStreamStats stats_;
 };
 
