@@ -27,6 +27,10 @@ TEST(AudioPayload, OpusPacketsFromFfmpegCoverTheirTimestampSteps) {
   ExpectDurationsMatchTimestamps("ffmpeg_opus.pcap", 111, CodecId::kOpus, 960);
 }
 
+TEST(AudioPayload, OpusPacketsFromBaresipCoverTheirTimestampSteps) {
+  ExpectDurationsMatchTimestamps("baresip_opus.pcap", 96, CodecId::kOpus, 960);
+}
+
 TEST(AudioPayload, PcmuPacketsFromFfmpegCoverOneTickPerByte) {
   ExpectDurationsMatchTimestamps("ffmpeg_pcmu.pcap", 0, CodecId::kPcmu, 160);
 }

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
 #include <vector>
 
 #include "ffmpeg_decoder.h"
@@ -104,6 +105,23 @@ TEST(H264Depacketizer, RebuildsFfmpegMode0StreamOfSingleNalUnits) {
   EXPECT_EQ(report->errors, 0) << report->first_error;
   EXPECT_EQ(report->frames_decoded, static_cast<int>(frames.size()));
   EXPECT_EQ(report->width, 256);
+}
+
+TEST(H264Depacketizer, RebuildsBaresipAndLinphoneMode0StreamsThatFfmpegDecodes) {
+  // baresip 1.0.0 (libx264) and linphone 5.1 (OpenH264) both send single NAL units.
+  for (const auto& [file, width, height] : {std::tuple{"baresip_h264_mode0.pcap", 256, 144},
+                                            std::tuple{"linphone_h264_mode0.pcap", 320, 240}}) {
+    int keyframes = 0;
+    auto frames = DepacketizeFixture(file, 96, &keyframes);
+    ASSERT_GE(frames.size(), 2u) << file;
+    EXPECT_EQ(keyframes, 1) << file;
+    auto report = testing::DecodeWithFfmpeg("h264", frames);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->errors, 0) << file << ": " << report->first_error;
+    EXPECT_EQ(report->frames_decoded, static_cast<int>(frames.size())) << file;
+    EXPECT_EQ(report->width, width) << file;
+    EXPECT_EQ(report->height, height) << file;
+  }
 }
 
 TEST(H264Depacketizer, ReadsStapAAndFuA) {

@@ -17,8 +17,9 @@ std::vector<std::span<const uint8_t>> Views(const std::vector<Bytes>& payloads) 
   return {payloads.begin(), payloads.end()};
 }
 
-std::vector<Bytes> FixtureFrames(int* keyframes) {
-  auto packets = tessera::testing::RtpPacketsOf(tessera::testing::LoadRtpFixture("ffmpeg_vp8.pcap"), 100);
+std::vector<Bytes> FixtureFrames(int* keyframes, const char* file = "ffmpeg_vp8.pcap", uint8_t pt = 100,
+                                 int width = 256, int height = 144) {
+  auto packets = tessera::testing::RtpPacketsOf(tessera::testing::LoadRtpFixture(file), pt);
   EXPECT_GT(packets.size(), 8u);
   std::vector<Bytes> frames;
   for (const auto& payloads : tessera::testing::FramesOf(packets)) {
@@ -29,8 +30,8 @@ std::vector<Bytes> FixtureFrames(int* keyframes) {
     out.resize(r->size);
     if (r->keyframe) {
       ++*keyframes;
-      EXPECT_EQ(r->width, 256);
-      EXPECT_EQ(r->height, 144);
+      EXPECT_EQ(r->width, width);
+      EXPECT_EQ(r->height, height);
     }
     frames.push_back(out);
   }
@@ -47,6 +48,19 @@ TEST(Vp8Payload, RebuildsFfmpegFramesThatFfmpegDecodes) {
   EXPECT_EQ(report->errors, 0) << report->first_error;
   EXPECT_EQ(report->frames_decoded, static_cast<int>(frames.size()));
   EXPECT_EQ(report->width, 256);
+}
+
+TEST(Vp8Payload, RebuildsLinphoneFramesThatFfmpegDecodes) {
+  // linphone 5.1 (libvpx through mediastreamer2), its first video choice, from a still.
+  int keyframes = 0;
+  auto frames = FixtureFrames(&keyframes, "linphone_vp8.pcap", 96, 320, 240);
+  ASSERT_GE(frames.size(), 2u);
+  EXPECT_EQ(keyframes, 1);
+  auto report = testing::DecodeWithFfmpeg("vp8", frames);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->errors, 0) << report->first_error;
+  EXPECT_EQ(report->frames_decoded, static_cast<int>(frames.size()));
+  EXPECT_EQ(report->width, 320);
 }
 
 TEST(Vp8Payload, ParsesEveryDescriptorExtension) {
