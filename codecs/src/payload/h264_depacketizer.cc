@@ -7,14 +7,34 @@
 namespace tessera::codecs::payload {
 namespace {
 
+// A NAL unit's bytes never contain 00 00 00, 00 00 01 or 00 00 02 (emulation prevention,
+// H.264 §7.4.1). One that does would be cut in two by anything that reads the Annex B
+// output (a decoder, our own packetizer when forwarding): refuse it. Zero bytes at the end
+// are allowed: they are Annex B trailing_zero_8bits, which senders that split a byte
+// stream at 3-byte start codes leave on the unit before a 4-byte one (baresip does), and
+// every reader drops them.
+bool IsWellFormedNalBody(std::span<const uint8_t> body) {
+  size_t n = body.size();
+  while (n > 0 && body[n - 1] == 0)
+    --n;
+  for (size_t i = 0; i + 2 < n; ++i) {
+    if (body[i + 2] > 2) {  // neither position i, i + 1 nor i + 2 can start a bad triple
+      i += 2;
+      continue;
+    }
+    if (body[i] == 0 && body[i + 1] == 0) return false;
+  }
+  return true;
+}
+
 class AnnexBWriter {
  public:
   AnnexBWriter(std::span<uint8_t> out, H264ParameterSets* parameter_sets)
       : out_(out), parameter_sets_(parameter_sets) {}
-  // Start code + header byte; false when full.
+  // Start code + header byte; false when full or when the previous unit is malformed.
   bool BeginNal(uint8_t header) {
     const uint8_t type = h264::NalType(header);
-    FinishNal();
+    if (!FinishNal()) return false;
     if (type == h264::kSps) have_sps_ = true;
     if (type == h264::kPps) have_pps_ = true;
     if (type == h264::kIdr && parameter_sets_ && !(have_sps_ && have_pps_)) {
@@ -35,13 +55,20 @@ class AnnexBWriter {
     return true;
   }
   bool WholeNal(std::span<const uint8_t> nal) { return BeginNal(nal[0]) && Append(nal.subspan(1)); }
-  // Call once the frame is complete: the last unit is remembered too.
-  void FinishNal() {
-    if (parameter_sets_ && nal_start_ != kNone && size_ > nal_start_ + 4) {
-      parameter_sets_->Remember(out_.subspan(nal_start_ + 4, size_ - nal_start_ - 4));
-    }
+  // Closes the current unit: checks it and remembers parameter sets. Call once more when
+  // the frame is complete. False if the unit is malformed.
+  bool FinishNal() {
+    if (nal_start_ == kNone) return true;
+    const auto nal = out_.subspan(nal_start_ + 4, size_ - nal_start_ - 4);
     nal_start_ = kNone;
+    if (!IsWellFormedNalBody(nal.subspan(1))) {
+      malformed_ = true;
+      return false;
+    }
+    if (parameter_sets_) parameter_sets_->Remember(nal);
+    return true;
   }
+  bool malformed() const { return malformed_; }
   size_t size() const { return size_; }
   bool keyframe() const { return keyframe_; }
   bool restored() const { return restored_; }
@@ -70,7 +97,12 @@ class AnnexBWriter {
   bool have_sps_ = false;
   bool have_pps_ = false;
   bool restored_ = false;
+  bool malformed_ = false;
 };
+
+DepacketizeError WriteError(const AnnexBWriter& w) {
+  return w.malformed() ? DepacketizeError::kMalformedUnit : DepacketizeError::kOutputFull;
+}
 
 }  // namespace
 
@@ -100,7 +132,7 @@ Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads
     const uint8_t type = h264::NalType(header);
     if (type != h264::kFuA && in_fragment) return MakeUnexpected(DepacketizeError::kFragmentUnfinished);
     if (type >= 1 && type <= 23) {
-      if (!w.WholeNal(payload)) return MakeUnexpected(DepacketizeError::kOutputFull);
+      if (!w.WholeNal(payload)) return MakeUnexpected(WriteError(w));
     } else if (type == h264::kStapA) {
       size_t offset = 1;
       if (payload.size() < 3) return MakeUnexpected(DepacketizeError::kTruncated);
@@ -114,7 +146,7 @@ Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads
         const auto nal = payload.subspan(offset, size);
         const uint8_t inner = h264::NalType(nal[0]);
         if (inner == 0 || inner > 23) return MakeUnexpected(DepacketizeError::kUnsupportedType);
-        if (!w.WholeNal(nal)) return MakeUnexpected(DepacketizeError::kOutputFull);
+        if (!w.WholeNal(nal)) return MakeUnexpected(WriteError(w));
         offset += size;
       }
     } else if (type == h264::kFuA) {
@@ -127,9 +159,7 @@ Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads
       if (start) {
         if (in_fragment) return MakeUnexpected(DepacketizeError::kFragmentMismatch);
         // The original header: F and NRI from the FU indicator, the type from the FU header.
-        if (!w.BeginNal(static_cast<uint8_t>((header & 0xE0) | inner))) {
-          return MakeUnexpected(DepacketizeError::kOutputFull);
-        }
+        if (!w.BeginNal(static_cast<uint8_t>((header & 0xE0) | inner))) return MakeUnexpected(WriteError(w));
         in_fragment = true;
         fragment_type = inner;
       } else {
@@ -144,7 +174,7 @@ Result<DepacketizedFrame, DepacketizeError> DepacketizeH264(PayloadList payloads
     }
   }
   if (in_fragment) return MakeUnexpected(DepacketizeError::kFragmentUnfinished);
-  w.FinishNal();
+  if (!w.FinishNal()) return MakeUnexpected(DepacketizeError::kMalformedUnit);
   DepacketizedFrame frame{w.size(), w.keyframe()};
   frame.parameter_sets_restored = w.restored();
   return frame;

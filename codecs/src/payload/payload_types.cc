@@ -22,6 +22,8 @@ std::string_view DepacketizeErrorName(DepacketizeError error) {
       return "bad_header";
     case DepacketizeError::kNoFrameStart:
       return "no_frame_start";
+    case DepacketizeError::kMalformedUnit:
+      return "malformed_unit";
     case DepacketizeError::kOutputFull:
       return "output_full";
   }

@@ -109,8 +109,8 @@ TEST(H264Depacketizer, RebuildsFfmpegMode0StreamOfSingleNalUnits) {
 
 TEST(H264Depacketizer, RebuildsBaresipAndLinphoneMode0StreamsThatFfmpegDecodes) {
   // baresip 1.0.0 (libx264) and linphone 5.1 (OpenH264) both send single NAL units.
-  for (const auto& [file, width, height] : {std::tuple{"baresip_h264_mode0.pcap", 256, 144},
-                                            std::tuple{"linphone_h264_mode0.pcap", 320, 240}}) {
+  for (const auto& [file, width, height] :
+       {std::tuple{"baresip_h264_mode0.pcap", 256, 144}, std::tuple{"linphone_h264_mode0.pcap", 320, 240}}) {
     int keyframes = 0;
     auto frames = DepacketizeFixture(file, 96, &keyframes);
     ASSERT_GE(frames.size(), 2u) << file;
@@ -192,6 +192,31 @@ TEST(H264Depacketizer, RefusesBrokenFragmentsAndAggregates) {
     ASSERT_FALSE(r) << i;
     EXPECT_EQ(r.error(), cases[i].error) << i << ": " << DepacketizeErrorName(r.error());
   }
+}
+
+TEST(H264Depacketizer, RefusesUnitsWithAStartCodePrefixInside) {
+  // Found by h264_depacketizer_fuzzer: a unit carrying 00 00 01 would be read back as two
+  // units (the second of a reserved type) by any Annex B reader, our packetizer included.
+  for (const Bytes& bad : {Bytes{0x65, 0x88, 0x00, 0x00, 0x01, 0x7E}, Bytes{0x65, 0x88, 0x00, 0x00, 0x00, 0x7E},
+                           Bytes{0x41, 0x9A, 0x00, 0x00, 0x02, 0x01}}) {
+    Bytes out(64);
+    auto single = DepacketizeH264(Views({bad}), out);
+    ASSERT_FALSE(single);
+    EXPECT_EQ(single.error(), DepacketizeError::kMalformedUnit);
+    // The same unit split over FU-A fragments (the 00 00 01 across the boundary).
+    const Bytes fu_start = {static_cast<uint8_t>((bad[0] & 0xE0) | 28), static_cast<uint8_t>(0x80 | (bad[0] & 0x1F)),
+                            bad[1], bad[2], bad[3]};
+    Bytes fu_end = {static_cast<uint8_t>((bad[0] & 0xE0) | 28), static_cast<uint8_t>(0x40 | (bad[0] & 0x1F))};
+    fu_end.insert(fu_end.end(), bad.begin() + 4, bad.end());
+    auto fragmented = DepacketizeH264(Views({fu_start, fu_end}), out);
+    ASSERT_FALSE(fragmented);
+    EXPECT_EQ(fragmented.error(), DepacketizeError::kMalformedUnit);
+  }
+  // Emulation prevention (00 00 03) is fine, and so are trailing zero bytes (baresip sends
+  // the first zero of the next 4-byte start code at the end of a unit).
+  Bytes out(64);
+  EXPECT_TRUE(DepacketizeH264(Views({Bytes{0x65, 0x88, 0x00, 0x00, 0x03, 0x01, 0x7E}}), out));
+  EXPECT_TRUE(DepacketizeH264(Views({Bytes{0x41, 0x9A, 0x12, 0x00}}), out));
 }
 
 TEST(H264Depacketizer, StopsAtTheEndOfTheOutputBuffer) {

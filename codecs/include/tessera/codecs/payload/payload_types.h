@@ -34,6 +34,7 @@ enum class DepacketizeError : uint8_t {
   kAggregateLengthPastEnd,  // a STAP-A unit length runs past the payload
   kBadHeader,               // a payload header with reserved or inconsistent fields
   kNoFrameStart,            // the first payload does not start a picture
+  kMalformedUnit,           // H.264: a NAL unit with a start code prefix inside
   kOutputFull,              // the frame does not fit the output buffer
 };
 std::string_view DepacketizeErrorName(DepacketizeError error);
