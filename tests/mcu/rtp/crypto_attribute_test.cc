@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <ostream>
 #include <set>
 #include <string>
+#include <type_traits>
 
 namespace tessera::mcu::rtp {
 namespace {
@@ -123,6 +127,23 @@ TEST(Base64, RoundTripsAllLengthsAndRejectsNonCanonicalInput) {
   EXPECT_FALSE(DecodeBase64("Q"));
   EXPECT_FALSE(DecodeBase64("QQ=A"));
   EXPECT_FALSE(DecodeBase64("Q Q="));
+}
+
+// Keys cannot reach a log by accident: neither iostreams nor fmt (spdlog's formatter) can
+// print key material; only ToLogString(), which redacts it.
+template <typename T, typename = void>
+struct Streamable : std::false_type {};
+template <typename T>
+struct Streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
+    : std::true_type {};
+
+TEST(SecretBytes, CannotBeStreamedOrFormatted) {
+  static_assert(!Streamable<SecretBytes>::value);
+  static_assert(!Streamable<CryptoKeyParam>::value);
+  static_assert(!Streamable<SrtpKeyMaterial>::value);
+  static_assert(!fmt::is_formattable<SecretBytes>::value);
+  static_assert(!fmt::is_formattable<CryptoAttribute>::value);
+  SUCCEED();
 }
 
 TEST(SecretBytes, WipesOnDemandAndComparesInConstantTime) {
