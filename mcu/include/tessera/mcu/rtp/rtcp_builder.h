@@ -54,6 +54,8 @@ class RtcpBuilder {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void Clear() { size_ = 0; }
+  // Drops everything after the first `size` bytes (to undo a partly built compound).
+  void Truncate(size_t size) { size_ = size < size_ ? size : size_; }
 
  private:
   // Reserves `total` bytes (a multiple of 4) and writes the common header; null if full.
