@@ -15,7 +15,8 @@ namespace {
 
 void RoundTrip(const std::vector<uint8_t>& picture, H263PayloadFormat format) {
   H263Packetizer packetizer({.max_payload_size = 100, .format = format});
-  PayloadArena arena(8192, 100);
+  // Every packet carries at least 96 bytes of picture, or ends at a start code.
+  PayloadArena arena(picture.size() / 3 + 4, 100);
   if (!packetizer.Packetize(picture, arena)) return;
   std::vector<uint8_t> again(picture.size() + 16);
   auto r = format == H263PayloadFormat::kRfc4629 ? DepacketizeH263Rfc4629(arena.payloads(), again)

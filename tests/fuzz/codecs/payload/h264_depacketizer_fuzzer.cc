@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   out.resize(r->size);
   if (r->parameter_sets_restored) return 0;  // the first frame never restores: impossible
   H264Packetizer packetizer({.max_payload_size = 200});
-  PayloadArena arena(4096, 200);
+  PayloadArena arena(out.size() / 10 + 4, 200);  // a packet per unit at worst
   auto n = packetizer.Packetize(out, arena);
   if (!n) return 0;  // e.g. only empty NAL units
   std::vector<uint8_t> again(out.size() + 4096);

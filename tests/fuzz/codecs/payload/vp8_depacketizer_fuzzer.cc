@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   out.resize(r->size);
   if (out.empty()) return 0;
   Vp8Packetizer packetizer({.max_payload_size = 64});
-  PayloadArena arena(8192, 64);
+  PayloadArena arena(out.size() / 60 + 2, 64);
   if (!packetizer.Packetize(out, arena)) __builtin_trap();
   std::vector<uint8_t> again(out.size());
   auto r2 = DepacketizeVp8(arena.payloads(), again);
