@@ -69,8 +69,9 @@ class FfmpegVideoDecoder final : public VideoDecoder {
     context_.reset(avcodec_alloc_context3(codec));
     frame_.reset(av_frame_alloc());
     scratch_.reset(av_frame_alloc());
+    retained_.reset(av_frame_alloc());
     packet_.reset(av_packet_alloc());
-    if (!context_ || !frame_ || !scratch_ || !packet_)
+    if (!context_ || !frame_ || !scratch_ || !retained_ || !packet_)
       return MakeUnexpected(CodecError{CodecErrorCode::kResourceExhausted, "allocating decoder"});
     // No frame threading (it delays output by one frame per thread) and no slice threads:
     // parallelism comes from decoding many sources at once, one per worker.
@@ -171,6 +172,11 @@ class FfmpegVideoDecoder final : public VideoDecoder {
     if (IsPlainI420(f->format)) {
       out.picture = {f->data[0],     f->data[1],     f->data[2], f->linesize[0],
                      f->linesize[1], f->linesize[2], f->width,   f->height};
+      if (out.intact) {
+        // Keep a reference (not a copy) to the last intact picture: it outlives failures.
+        av_frame_unref(retained_.get());
+        if (av_frame_ref(retained_.get(), f) < 0) av_frame_unref(retained_.get());
+      }
     } else {
       auto converted = Convert(f);
       if (!converted) {
@@ -183,6 +189,11 @@ class FfmpegVideoDecoder final : public VideoDecoder {
   }
 
   void NotifyDataLost() override { keyframe_.OnLoss(); }
+  I420View LastIntactPicture() const override {
+    const AVFrame* f = retained_.get();
+    if (f == nullptr || f->data[0] == nullptr) return {};
+    return {f->data[0], f->data[1], f->data[2], f->linesize[0], f->linesize[1], f->linesize[2], f->width, f->height};
+  }
   bool NeedsKeyframe() const override { return keyframe_.waiting(); }
   CodecId codec() const override { return config_.codec; }
   std::string_view implementation_name() const override { return name_; }
@@ -298,6 +309,7 @@ class FfmpegVideoDecoder final : public VideoDecoder {
   ffmpeg::CodecContextPtr context_;
   ffmpeg::FramePtr frame_;    // the picture last returned; its buffers back the view
   ffmpeg::FramePtr scratch_;  // receives the next picture before it replaces frame_
+  ffmpeg::FramePtr retained_;  // a reference to the last intact picture (LastIntactPicture)
   ffmpeg::PacketPtr packet_;
   ffmpeg::BufferPoolPtr pool_;
   size_t pool_buffer_size_ = 0;

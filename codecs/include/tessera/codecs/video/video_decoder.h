@@ -86,6 +86,13 @@ class VideoDecoder {
   // reported loss. The owner sends PLI/FIR while this holds.
   virtual bool NeedsKeyframe() const = 0;
 
+  // The last intact picture this decoder returned, still valid after later calls (even
+  // failed ones) until another intact picture replaces it: what a source's tile keeps
+  // showing while its stream is broken. The FFmpeg decoders keep a reference to it (no
+  // copy); an empty view when there is none or the implementation cannot keep one
+  // (OpenH264 reuses its buffers).
+  virtual I420View LastIntactPicture() const { return {}; }
+
   virtual CodecId codec() const = 0;
   virtual std::string_view implementation_name() const = 0;  // "ffmpeg-h264", "openh264"...
   virtual const VideoDecoderStats& stats() const = 0;
