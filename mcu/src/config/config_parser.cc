@@ -208,6 +208,13 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
     r.Invalid("layout", fmt::format("expected a layout name, got \"{}\"", room.layout));
   }
   r.StringArray("rungs", room.rungs);
+  r.Integer("max_participants", 1, 100000, room.max_participants);
+  r.Integer("demo_participants", 0, 16, room.demo_participants);
+  ReadListen(r, "watch", true, room.watch);
+  r.String("watch_sdp", room.watch_sdp);
+  if (room.watch && room.watch_sdp.empty()) {
+    r.Invalid("watch_sdp", "expected the path of the SDP file to write for the watch stream (watch is set)");
+  }
   r.RejectUnknownKeys();
 }
 

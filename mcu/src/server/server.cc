@@ -8,6 +8,7 @@
 #include "tessera/base/log.h"
 #include "tessera/base/version.h"
 #include "tessera/codecs/library_versions.h"
+#include "tessera/mcu/conference/conference_manager.h"
 
 namespace tessera::mcu {
 namespace {
@@ -22,9 +23,12 @@ Server::Server(Config config)
       control_(1),
       network_(config_.server.network_threads),
       media_("media", config_.server.worker_threads),
-      signals_(control_, SIGINT, SIGTERM) {}
+      signals_(control_, SIGINT, SIGTERM) {
+  conferences_ = std::make_unique<conference::ConferenceManager>(config_, network_, media_.context(), media_.size());
+}
 
 Server::~Server() {
+  conferences_.reset();
   // Run() joins everything; this covers a Server that was built but never run.
   media_.Stop();
   media_.Join();
@@ -55,6 +59,7 @@ void Server::Run() {
   }
   media_.Start();
   TLOG_INFO(kLog, "running: {} network thread(s), {} media worker(s)", config_.server.network_threads, media_.size());
+  conferences_->Start();
 
   // The signal wait and the front ends' acceptors keep control_ busy until BeginShutdown.
   control_.run();
@@ -81,6 +86,7 @@ void Server::BeginShutdown() {
   signals_.cancel();
   for (auto& callback : shutdown_callbacks_)
     callback();
+  conferences_->Stop();  // rooms stop their clocks and close their sockets while the loops run
   // Front ends have closed their acceptors and sessions; nothing else runs on control_.
   control_.stop();
 }
@@ -90,44 +96,22 @@ ServerInfo Server::GetServerInfo() const {
                     codecs::CodecLibraryVersions()};
 }
 
-namespace {
-RoomSummary SummaryOf(const RoomConfig& room) {
-  return RoomSummary{room.id, room.name, room.aliases, room.locked, !room.pin.empty(), false, 0, 0};
-}
-ControlError NoEngine() {
-  return ControlError{ControlError::Kind::kUnavailable, "the conference engine is not running in this build"};
-}
-}  // namespace
-
 std::optional<RoomSummary> Server::FindRoom(std::string_view id_or_alias) const {
-  for (const RoomConfig& room : config_.rooms) {
-    if (room.id == id_or_alias) return SummaryOf(room);
-    for (const std::string& alias : room.aliases)
-      if (alias == id_or_alias) return SummaryOf(room);
-  }
-  return std::nullopt;
+  return conferences_->FindRoom(id_or_alias);
 }
-
-std::vector<RoomSummary> Server::ListRooms() const {
-  std::vector<RoomSummary> rooms;
-  for (const RoomConfig& room : config_.rooms) rooms.push_back(SummaryOf(room));
-  return rooms;
+std::vector<RoomSummary> Server::ListRooms() const { return conferences_->ListRooms(); }
+Result<ParticipantResult, ControlError> Server::AddParticipant(std::string_view room, const ParticipantRequest& request) {
+  return conferences_->AddParticipant(room, request);
 }
-
-// Until the conference engine lands (issue 6) these refuse; the control plane maps
-// kUnavailable to 503.
-Result<ParticipantResult, ControlError> Server::AddParticipant(std::string_view, const ParticipantRequest&) {
-  return MakeUnexpected(NoEngine());
+Result<ParticipantResult, ControlError> Server::UpdateParticipant(std::string_view room, std::string_view participant,
+                                                                  const ParticipantRequest& request) {
+  return conferences_->UpdateParticipant(room, participant, request);
 }
-Result<ParticipantResult, ControlError> Server::UpdateParticipant(std::string_view, std::string_view,
-                                                                  const ParticipantRequest&) {
-  return MakeUnexpected(NoEngine());
+Result<void, ControlError> Server::RemoveParticipant(std::string_view room, std::string_view participant) {
+  return conferences_->RemoveParticipant(room, participant);
 }
-Result<void, ControlError> Server::RemoveParticipant(std::string_view, std::string_view) {
-  return MakeUnexpected(NoEngine());
-}
-Result<void, ControlError> Server::RequestKeyframe(std::string_view, std::string_view) {
-  return MakeUnexpected(NoEngine());
+Result<void, ControlError> Server::RequestKeyframe(std::string_view room, std::string_view participant) {
+  return conferences_->RequestKeyframe(room, participant);
 }
 
 }  // namespace tessera::mcu

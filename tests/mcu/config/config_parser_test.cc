@@ -105,7 +105,25 @@ TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
               ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ncolour = \"red\"\n"),
               ElementsAre(HasSubstr("t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
-                                    "aliases, id, layout, locked, name, pin, rungs")));
+                                    "aliases, demo_participants, id, layout, locked, max_participants, name, pin, rungs, "
+                                    "watch, watch_sdp")));
+}
+
+TEST(ConfigParser, RoomDemoAndWatchKeysAreReadAndChecked) {
+  auto config = ParseConfig(
+      "[[rooms]]\nid = \"1\"\ndemo_participants = 3\nmax_participants = 20\nwatch = \"127.0.0.1:5004\"\n"
+      "watch_sdp = \"/tmp/x.sdp\"\n",
+      "t.toml");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->rooms[0].demo_participants, 3);
+  EXPECT_EQ(config->rooms[0].max_participants, 20);
+  ASSERT_TRUE(config->rooms[0].watch);
+  EXPECT_EQ(config->rooms[0].watch->port, 5004);
+  EXPECT_EQ(config->rooms[0].watch_sdp, "/tmp/x.sdp");
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ndemo_participants = 17\n"),
+              ElementsAre("t.toml:3:21: key 'rooms[0].demo_participants': expected an integer from 0 to 16, got 17"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nwatch = \"127.0.0.1:5004\"\n"),
+              ElementsAre(HasSubstr("key 'rooms[0].watch_sdp': expected the path of the SDP file")));
 }
 
 TEST(ConfigParser, WrongTypeSaysWhatWasExpectedAndWhatCame) {

@@ -80,6 +80,13 @@ struct RoomConfig {
   bool locked = false;               // a locked room refuses new participants
   std::string layout = "auto";
   std::vector<std::string> rungs;  // names from [[rungs]]; empty = all rungs
+  int max_participants = 500;      // further joins are refused as "full"
+  int demo_participants = 0;       // synthetic participants (moving patterns and tones), 0-16
+  // Sends the room's mix (720p-or-below H.264 and Opus) to this address ("127.0.0.1:5004":
+  // video there, audio on port + 2) and writes an SDP file describing it to watch_sdp, so
+  // ffplay can show it. Unset: no watch stream.
+  std::optional<ListenAddress> watch;
+  std::string watch_sdp;
 };
 
 struct Config {

@@ -23,6 +23,9 @@
 #include "tessera/mcu/worker_pool.h"
 
 namespace tessera::mcu {
+namespace conference {
+class ConferenceManager;
+}
 
 class Server final : public ConferenceControl {
  public:
@@ -35,6 +38,7 @@ class Server final : public ConferenceControl {
   boost::asio::io_context& control_context() { return control_; }
   boost::asio::io_context& network_context() { return network_; }
   WorkerPool& media_workers() { return media_; }
+  conference::ConferenceManager& conferences() { return *conferences_; }
 
   // Registers work to do when shutdown begins (on the control thread, before loops stop).
   void OnShutdown(std::function<void()> callback);
@@ -67,6 +71,7 @@ class Server final : public ConferenceControl {
   boost::asio::io_context control_;
   boost::asio::io_context network_;
   WorkerPool media_;
+  std::unique_ptr<conference::ConferenceManager> conferences_;  // the rooms; stopped before the loops
   boost::asio::signal_set signals_;
   std::vector<std::function<void()>> shutdown_callbacks_;
   std::vector<std::thread> network_threads_;

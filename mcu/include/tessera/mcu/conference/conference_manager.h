@@ -1,0 +1,74 @@
+#pragma once
+// ConferenceManager: the rooms of this server and the control-plane side of
+// ConferenceControl's participant calls. It builds a participant on the calling (control)
+// thread — RTP sockets on the network thread, decoders and encoders here — and hands it to
+// its room, which takes it at the next tick boundary.
+//
+// Thread safety: every public method may be called from any control-plane thread; the
+// registry is guarded by a mutex that is never taken on a media or network thread.
+
+#include <boost/asio/io_context.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tessera/mcu/conference/pool_parallel_for.h"
+#include "tessera/mcu/conference/room.h"
+#include "tessera/mcu/config.h"
+#include "tessera/mcu/control.h"
+#include "tessera/mcu/transport/port_allocator.h"
+#include "tessera/mixer/video/text_renderer.h"
+
+namespace tessera::mcu::conference {
+
+class ConferenceManager {
+ public:
+  ConferenceManager(const Config& config, boost::asio::io_context& network, boost::asio::io_context& media,
+                    int media_threads);
+  ~ConferenceManager();
+
+  // Creates the configured rooms, their demo participants and watch streams, and starts
+  // their clocks. The network and media loops must be running (or run soon).
+  void Start();
+  // Stops every room and closes every socket; blocks until the rooms' strands confirm.
+  void Stop();
+
+  std::optional<RoomSummary> FindRoom(std::string_view id_or_alias) const;
+  std::vector<RoomSummary> ListRooms() const;
+  Result<ParticipantResult, ControlError> AddParticipant(std::string_view room, const ParticipantRequest& request);
+  Result<ParticipantResult, ControlError> UpdateParticipant(std::string_view room, std::string_view participant_id,
+                                                            const ParticipantRequest& request);
+  Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
+
+  // For tests and metrics.
+  const Room* room(std::string_view id) const;
+
+ private:
+  struct Entry {
+    std::unique_ptr<Room> room;
+    std::map<std::string, ParticipantRequest> participants;  // id -> what it asked for
+    std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
+  };
+  Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
+  const Entry* Lookup(std::string_view id_or_alias) const;
+  RoomSummary SummaryOf(const Entry& entry) const;
+  std::shared_ptr<Participant> MakeSynthetic(const Room& room, int index);
+  void StartWatch(const std::string& room_id);
+
+  Config config_;
+  boost::asio::io_context& network_;
+  boost::asio::io_context& media_;
+  PoolParallelFor parallel_for_;
+  transport::PortAllocator ports_;
+  std::unique_ptr<mixer::TextRenderer> text_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry, std::less<>> rooms_;  // by canonical id; guarded by mutex_
+  uint64_t next_participant_ = 1;                     // guarded by mutex_
+};
+
+}  // namespace tessera::mcu::conference

@@ -1,0 +1,79 @@
+#pragma once
+// Participant: what a room holds for one endpoint (SIP, H.323, plain RTP) or synthetic
+// demo source — protocol-agnostic (design.md §2): its RTP sessions, its sources going into
+// the mix and the canvas, and its subscriptions coming out of them.
+//
+// Built on the control thread (RtpLinks, decoders and encoders are opened there: they
+// allocate), then moved into the room at a tick boundary; from then on every field is
+// owned by the room strand.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tessera/base/video_frame.h"
+#include "tessera/mcu/conference/audio_encoding.h"
+#include "tessera/mcu/conference/audio_input.h"
+#include "tessera/mcu/conference/output_selection.h"
+#include "tessera/mcu/conference/rtp_link.h"
+#include "tessera/mcu/conference/video_input.h"
+#include "tessera/mcu/demo/synthetic_participant.h"
+#include "tessera/mixer/audio/audio_mixer.h"
+
+namespace tessera::mcu::conference {
+
+class VideoOutput;
+
+struct AudioLeg {
+  std::shared_ptr<RtpLink> link;
+  std::unique_ptr<AudioInput> input;  // null when the endpoint does not send
+  bool send = false;
+  int payload_type = 0;
+  codecs::Capability format;
+  std::string encoding_key;            // the listeners' encoding it shares
+  std::unique_ptr<AudioEncoding> own;  // its own mix (total minus own) while it talks
+  uint32_t timestamp = 0;              // RTP timestamp of the next frame we send
+  bool marker_next = true;             // first packet of a talk spurt
+};
+
+struct VideoLeg {
+  std::shared_ptr<RtpLink> link;
+  std::unique_ptr<VideoInput> input;  // null when the endpoint does not send
+  bool send = false;
+  int payload_type = 0;
+  codecs::Capability format;
+  std::optional<OutputChoice> choice;  // where its subscription goes (when send)
+  std::string output_key;
+  VideoOutput* output = nullptr;  // room strand; null until attached
+  uint32_t timestamp_offset = 0;  // added to the room's 90 kHz clock
+  bool waiting_keyframe = true;   // nothing sent until its output's next keyframe
+  int64_t bandwidth_bps = 0;      // latest TMMBR/REMB from the endpoint (0: none)
+  uint64_t keyframe_requests = 0; // PLI/FIR received
+};
+
+struct Participant {
+  std::string id;
+  std::string name;
+  std::string protocol;
+  std::string remote;
+  uint32_t number = 0;  // unique in the room: mixer source id, layout order
+  std::optional<AudioLeg> audio;
+  std::optional<VideoLeg> video;
+
+  // Synthetic demo participants draw their own pictures and tones.
+  std::unique_ptr<demo::SyntheticParticipant> synthetic;
+  I420Buffer synthetic_picture;
+  int64_t synthetic_sample = 0;
+  std::array<int16_t, AudioInput::kTickSamples> synthetic_audio{};
+
+  mixer::AudioSourceHandle mixer_source;
+  bool in_mixer = false;
+  int64_t last_spoke = -1;  // tick of the last time it took the floor (speaker order)
+
+  bool has_video_source() const { return synthetic || (video && video->input); }
+  bool has_audio_source() const { return synthetic || (audio && audio->input); }
+};
+
+}  // namespace tessera::mcu::conference

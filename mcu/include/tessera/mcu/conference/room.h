@@ -1,0 +1,156 @@
+#pragma once
+// Room: one conference's media loop (design.md §2): its participants, the audio mixer,
+// the layout and compositor, its outputs (one encoder each) and the fan-out to their
+// subscribers, driven by a media clock of absolute deadlines on the monotonic clock:
+//
+//   audio tick every 20 ms   drain received packets -> jitter buffers; pull 20 ms from
+//                            every audio source; mix once (loudest K, total minus own);
+//                            encode once per listener codec and once per talker; send
+//   video tick every 1/fps   drain; decode visible sources (in parallel on the pool);
+//                            compose once at the largest output size; scale to the other
+//                            sizes; encode each output once (in parallel); packetize once;
+//                            send to every subscriber with its own header (+SRTP)
+//
+// A tick that starts late is counted and the clock moves to the next deadline still
+// ahead (it never tries to catch up with a burst). Commands from the control plane are
+// posted onto the strand, so they apply between ticks.
+//
+// Thread safety: every method but the constructor and the summary counters runs on the
+// room's strand; the public entry points post there.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tessera/mcu/conference/participant.h"
+#include "tessera/mcu/conference/pool_parallel_for.h"
+#include "tessera/mcu/conference/video_output.h"
+#include "tessera/mcu/config.h"
+#include "tessera/mixer/audio/audio_mixer.h"
+#include "tessera/mixer/video/compositor.h"
+#include "tessera/mixer/video/layout.h"
+#include "tessera/mixer/video/text_renderer.h"
+
+namespace tessera::mcu::conference {
+
+struct RoomOptions {
+  std::chrono::milliseconds stall_hold{2000};          // last picture, then the placeholder
+  std::chrono::milliseconds keyframe_interval{500};    // at most one forced keyframe per output
+  int video_fps = 30;                                  // the video clock (outputs at lower rates skip ticks)
+};
+
+// Counters readable from any thread (metrics, tests, the load benchmark).
+struct RoomCounters {
+  std::atomic<uint64_t> audio_ticks{0};
+  std::atomic<uint64_t> video_ticks{0};
+  std::atomic<uint64_t> late_audio_ticks{0};
+  std::atomic<uint64_t> late_video_ticks{0};
+  std::atomic<uint64_t> frames_composed{0};
+  std::atomic<uint64_t> frames_encoded{0};
+  std::atomic<uint64_t> frames_decoded{0};
+  std::atomic<uint64_t> rtp_packets_sent{0};
+  std::atomic<uint64_t> rtp_packets_received{0};
+  std::atomic<uint64_t> packets_dropped{0};  // malformed, unknown payload type, queue overflow
+  std::atomic<uint64_t> keyframes_forced{0};
+  std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
+  std::atomic<int> participants{0};
+  std::atomic<int> outputs{0};
+};
+
+class Room {
+ public:
+  Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio::io_context& media,
+       PoolParallelFor& parallel_for, boost::asio::io_context& network, mixer::TextRenderer* text,
+       const RoomOptions& options = {});
+  ~Room();
+  Room(const Room&) = delete;
+  Room& operator=(const Room&) = delete;
+
+  // Control thread.
+  void Start();
+  // Stops the clock and closes every participant's sockets (on the network thread);
+  // `done` runs on the strand once no tick will run again.
+  void Stop(std::function<void()> done);
+  void Add(std::shared_ptr<Participant> participant);
+  // `done(found)` runs on the strand.
+  void Remove(std::string participant_id, std::function<void(bool)> done);
+  void RequestKeyframe(std::string participant_id);
+
+  const RoomConfig& config() const { return config_; }
+  const std::vector<RungConfig>& rungs() const { return rungs_; }
+  const RoomCounters& counters() const { return counters_; }
+
+ private:
+  // room_lifecycle.cc
+  void AddOnStrand(std::shared_ptr<Participant> participant);
+  void RemoveOnStrand(const std::string& id, const std::function<void(bool)>& done);
+  void AttachVideo(Participant& p);
+  void DetachVideo(Participant& p);
+  void CloseLinks(Participant& p);
+  void MarkSceneDirty() { scene_dirty_ = true; }
+  // room_rtp.cc
+  void DrainPackets(rtp::TimePoint now);
+  void DrainLink(Participant& p, bool video, rtp::TimePoint now);
+  void HandleRtcp(Participant& p, bool video, std::span<const uint8_t> rtcp, rtp::TimePoint arrival);
+  void SendReports(rtp::TimePoint now);
+  void SendReport(Participant& p, bool video, rtp::TimePoint now);
+  // room_audio.cc
+  void ScheduleAudio();
+  void AudioTick();
+  void SendAudio(Participant& p, std::span<const uint8_t> payload);
+  // room_video.cc
+  void ScheduleVideo();
+  void VideoTick();
+  void RebuildScene();
+  void FanOut(VideoOutput& output, rtp::TimePoint now);
+  uint32_t VideoClock(rtp::TimePoint now) const;
+
+  RoomConfig config_;
+  std::vector<RungConfig> rungs_;
+  RoomOptions options_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::io_context& network_;
+  PoolParallelFor& parallel_for_;
+  mixer::TextRenderer* text_;  // not owned
+  boost::asio::steady_timer audio_timer_;
+  boost::asio::steady_timer video_timer_;
+  rtp::TimePoint epoch_;
+  rtp::TimePoint next_audio_;
+  rtp::TimePoint next_video_;
+  bool stopped_ = false;
+  int64_t audio_tick_ = 0;
+  int64_t video_tick_ = 0;
+
+  // Strand-owned state.
+  std::vector<std::shared_ptr<Participant>> participants_;  // join order
+  std::map<std::string, std::unique_ptr<VideoOutput>> outputs_;
+  mixer::AudioMixer mixer_;
+  std::map<std::string, std::unique_ptr<AudioEncoding>> listener_encodings_;
+  std::vector<mixer::AudioInput> mix_inputs_;
+  uint32_t next_number_ = 1;
+  mixer::AudioSourceId active_speaker_ = mixer::kNoAudioSource;
+
+  // Video scene: sources in layout order, rebuilt when participants or the floor change.
+  bool scene_dirty_ = true;
+  std::optional<mixer::LayoutSpec> layout_spec_;
+  std::vector<Participant*> video_sources_;
+  std::vector<bool> visible_;
+  std::vector<I420View> pictures_;
+  std::unique_ptr<mixer::Compositor> compositor_;
+  mixer::Size canvas_size_{0, 0};
+  I420Buffer canvas_;
+  std::map<std::pair<int, int>, I420Buffer> scaled_;  // canvas scaled to smaller outputs
+  std::vector<VideoOutput*> due_outputs_;
+
+  std::vector<uint8_t> send_buffer_;  // one packet + SRTP trailer
+  RoomCounters counters_;
+};
+
+}  // namespace tessera::mcu::conference

@@ -1,0 +1,404 @@
+#include "tessera/mcu/conference/conference_manager.h"
+
+#include <boost/asio/post.hpp>
+
+#include <fstream>
+#include <future>
+#include <random>
+
+#include "tessera/base/log.h"
+#include "tessera/mcu/rtp/crypto_attribute.h"
+
+namespace tessera::mcu::conference {
+
+namespace {
+
+constexpr log::Component kLog{"conference", log::Tag::kMedia};
+constexpr auto kNetworkWait = std::chrono::seconds(5);
+
+ControlError Error(ControlError::Kind kind, std::string message) { return ControlError{kind, std::move(message)}; }
+
+uint32_t RandomU32() {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  return static_cast<uint32_t>(rng());
+}
+
+// Runs `fn` on the network thread and waits for it: RtpTransports are created, started and
+// closed there (rtp_transport.h).
+template <typename Fn>
+auto OnNetwork(boost::asio::io_context& network, Fn fn) -> std::optional<decltype(fn())> {
+  std::packaged_task<decltype(fn())()> task(std::move(fn));
+  auto future = task.get_future();
+  boost::asio::post(network, [&task] { task(); });
+  if (future.wait_for(kNetworkWait) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+Result<SrtpRequest, std::string> MakeLocalKey(const SrtpRequest& theirs) {
+  auto suite = rtp::SrtpSuiteFromName(theirs.suite);
+  if (!suite) return MakeUnexpected("unsupported SRTP suite \"" + theirs.suite + "\"");
+  auto attribute = rtp::GenerateCryptoAttribute(theirs.tag, *suite);
+  if (!attribute) return MakeUnexpected(std::string("no random bytes for an SRTP key"));
+  // "tag suite key-params" -> the three fields.
+  const std::string text = rtp::FormatCryptoAttribute(*attribute);
+  const size_t first = text.find(' ');
+  const size_t second = text.find(' ', first + 1);
+  SrtpRequest ours;
+  ours.tag = theirs.tag;
+  ours.suite = text.substr(first + 1, second - first - 1);
+  ours.key_params = text.substr(second + 1);
+  return ours;
+}
+
+constexpr const char* kSyntheticNames[] = {"Ada Lovelace", "Grace Hopper", "Alan Turing",   "Katherine Johnson",
+                                           "Linus Torvalds", "Barbara Liskov", "Edsger Dijkstra", "Margaret Hamilton",
+                                           "Dennis Ritchie", "Frances Allen",  "Claude Shannon", "Radia Perlman",
+                                           "Ken Thompson",   "Hedy Lamarr",    "John McCarthy",  "Sophie Wilson"};
+
+}  // namespace
+
+ConferenceManager::ConferenceManager(const Config& config, boost::asio::io_context& network,
+                                     boost::asio::io_context& media, int media_threads)
+    : config_(config),
+      network_(network),
+      media_(media),
+      parallel_for_(media, media_threads),
+      ports_(config.rtp.address, config.rtp.port_min, config.rtp.port_max) {
+  auto text = mixer::CreateFreeTypeTextRenderer(mixer::kDefaultFontPath);
+  if (text) text_ = std::move(*text);
+  else TLOG_WARN(kLog, "participant names will not be drawn: {}", text.error());
+}
+
+ConferenceManager::~ConferenceManager() { Stop(); }
+
+void ConferenceManager::Start() {
+  std::vector<std::string> watched;
+  {
+  std::lock_guard lock(mutex_);
+  for (const RoomConfig& rc : config_.rooms) {
+    std::vector<RungConfig> rungs;
+    for (const RungConfig& r : config_.rungs)
+      if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
+    Entry& entry = rooms_[rc.id];
+    entry.room = std::make_unique<Room>(rc, std::move(rungs), media_, parallel_for_, network_, text_.get());
+    entry.room->Start();
+    for (int i = 0; i < rc.demo_participants; ++i) entry.room->Add(MakeSynthetic(*entry.room, i));
+  }
+  for (auto& [id, entry] : rooms_)
+    if (entry.room->config().watch) watched.push_back(id);
+  }
+  for (const std::string& id : watched) StartWatch(id);
+}
+
+void ConferenceManager::Stop() {
+  std::vector<std::future<void>> stopped;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, entry] : rooms_) {
+      auto promise = std::make_shared<std::promise<void>>();
+      stopped.push_back(promise->get_future());
+      entry.room->Stop([promise] { promise->set_value(); });
+      entry.links.clear();
+      entry.participants.clear();
+    }
+  }
+  // Bounded: a media loop that is not running (a server being torn down before Run)
+  // cannot confirm; the rooms are then destroyed with the loop already stopped.
+  for (auto& f : stopped) f.wait_for(std::chrono::seconds(2));
+  std::lock_guard lock(mutex_);
+  rooms_.clear();
+}
+
+ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) {
+  return const_cast<Entry*>(static_cast<const ConferenceManager*>(this)->Lookup(id_or_alias));
+}
+
+const ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) const {
+  if (auto it = rooms_.find(id_or_alias); it != rooms_.end()) return &it->second;
+  for (auto& [id, entry] : rooms_)
+    for (const std::string& alias : entry.room->config().aliases)
+      if (alias == id_or_alias) return &entry;
+  return nullptr;
+}
+
+RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
+  const RoomConfig& c = entry.room->config();
+  return RoomSummary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
+                     false,        entry.room->counters().participants.load(), c.max_participants};
+}
+
+std::optional<RoomSummary> ConferenceManager::FindRoom(std::string_view id_or_alias) const {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = Lookup(id_or_alias);
+  if (!entry) return std::nullopt;
+  return SummaryOf(*entry);
+}
+
+std::vector<RoomSummary> ConferenceManager::ListRooms() const {
+  std::lock_guard lock(mutex_);
+  std::vector<RoomSummary> rooms;
+  for (auto& [id, entry] : rooms_) rooms.push_back(SummaryOf(entry));
+  return rooms;
+}
+
+const Room* ConferenceManager::room(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = Lookup(id);
+  return entry ? entry->room.get() : nullptr;
+}
+
+Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::string_view room_name,
+                                                                          const ParticipantRequest& request) {
+  using Kind = ControlError::Kind;
+  int audio_streams = 0;
+  int video_streams = 0;
+  for (const MediaStreamRequest& s : request.streams) (s.kind == MediaKind::kAudio ? audio_streams : video_streams)++;
+  if (request.streams.empty()) return MakeUnexpected(Error(Kind::kBadRequest, "no media streams"));
+  if (audio_streams > 1 || video_streams > 1)
+    return MakeUnexpected(Error(Kind::kBadRequest, "at most one audio and one video stream per participant"));
+
+  Room* room = nullptr;
+  std::string id;
+  ParticipantResult result;
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(room_name);
+    if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+    const RoomConfig& rc = entry->room->config();
+    if (rc.locked) return MakeUnexpected(Error(Kind::kForbidden, "room " + rc.id + " is locked"));
+    if (static_cast<int>(entry->participants.size()) >= rc.max_participants)
+      return MakeUnexpected(Error(Kind::kUnavailable, "room " + rc.id + " is full"));
+    room = entry->room.get();
+    id = "p" + std::to_string(next_participant_++);
+    result.room_id = rc.id;
+  }
+  result.participant_id = id;
+
+  auto participant = std::make_shared<Participant>();
+  participant->id = id;
+  participant->name = request.display_name.empty() ? id : request.display_name;
+  participant->protocol = request.protocol;
+  participant->remote = request.remote;
+  std::vector<std::shared_ptr<RtpLink>> links;
+  auto fail = [&](Kind kind, std::string message) -> Result<ParticipantResult, ControlError> {
+    if (!links.empty())
+      boost::asio::post(network_, [links = std::move(links)] {
+        for (auto& link : links) link->Close();
+      });
+    TLOG_WARN(kLog, "room {}: refused {} ({}): {}", result.room_id, request.remote, request.protocol, message);
+    return MakeUnexpected(Error(kind, std::move(message)));
+  };
+
+  const std::string local_address = config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
+  for (const MediaStreamRequest& s : request.streams) {
+    const bool video = s.kind == MediaKind::kVideo;
+    const char* what = video ? "video" : "audio";
+    if (codecs::IsVideo(s.format.codec) != video)
+      return fail(Kind::kBadRequest, std::string(what) + " stream with codec " + std::string(codecs::CodecName(s.format.codec)));
+    const uint32_t ssrc = RandomU32();
+    std::optional<SrtpRequest> local_srtp;
+    if (s.srtp) {
+      auto key = MakeLocalKey(*s.srtp);
+      if (!key) return fail(Kind::kBadRequest, std::string(what) + ": " + key.error());
+      local_srtp = std::move(*key);
+    }
+    auto link = OnNetwork(network_, [&] {
+      return RtpLink::Create(network_, ports_, s, ssrc, "tessera-" + id, local_srtp);
+    });
+    if (!link) return fail(Kind::kInternal, "the network thread did not answer");
+    if (!*link) {
+      const std::string& message = link->error();
+      const bool ours = message.find("no free") != std::string::npos || message.find("bind") != std::string::npos;
+      return fail(ours ? Kind::kInternal : Kind::kBadRequest, std::string(what) + ": " + message);
+    }
+    std::shared_ptr<RtpLink> rtp_link = **link;
+    links.push_back(rtp_link);
+    result.streams.push_back(MediaStreamResult{local_address, rtp_link->local_rtp_port(), rtp_link->local_rtcp_port(),
+                                               ssrc, local_srtp});
+    if (video) {
+      VideoLeg leg;
+      leg.link = rtp_link;
+      leg.send = s.send;
+      leg.payload_type = s.payload_type;
+      leg.format = s.format;
+      leg.timestamp_offset = RandomU32();
+      if (s.receive) {
+        auto input = VideoInput::Create(s, ssrc);
+        if (!input) return fail(Kind::kBadRequest, input.error());
+        leg.input = std::move(*input);
+      }
+      if (s.send) {
+        leg.choice = ChooseOutput(room->rungs(), s.format);
+        if (!leg.choice)
+          return fail(Kind::kBadRequest, "cannot send video as " + std::string(codecs::CodecName(s.format.codec)) +
+                                             " within the endpoint's limits");
+        leg.output_key = OutputKey(*leg.choice);
+      }
+      participant->video = std::move(leg);
+    } else {
+      AudioLeg leg;
+      leg.link = rtp_link;
+      leg.send = s.send;
+      leg.payload_type = s.payload_type;
+      leg.format = s.format;
+      leg.timestamp = RandomU32();
+      if (s.receive) {
+        auto input = AudioInput::Create(s);
+        if (!input) return fail(Kind::kBadRequest, input.error());
+        leg.input = std::move(*input);
+      }
+      if (s.send) {
+        leg.encoding_key = AudioEncoding::KeyOf(s.format);
+        auto own = AudioEncoding::Create(s.format);
+        if (!own) return fail(Kind::kBadRequest, own.error());
+        leg.own = std::move(*own);
+      }
+      participant->audio = std::move(leg);
+    }
+  }
+
+  boost::asio::post(network_, [links] {
+    for (auto& link : links) link->Start();
+  });
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(result.room_id);
+    entry->participants[id] = request;
+    entry->links[id] = links;
+  }
+  room->Add(std::move(participant));
+  return result;
+}
+
+Result<ParticipantResult, ControlError> ConferenceManager::UpdateParticipant(std::string_view room_name,
+                                                                             std::string_view participant_id,
+                                                                             const ParticipantRequest& request) {
+  using Kind = ControlError::Kind;
+  std::lock_guard lock(mutex_);
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  auto it = entry->participants.find(std::string(participant_id));
+  if (it == entry->participants.end())
+    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  const ParticipantRequest& before = it->second;
+  if (request.streams.size() != before.streams.size())
+    return MakeUnexpected(Error(Kind::kBadRequest, "adding or removing streams in an update is not supported yet"));
+  std::vector<std::shared_ptr<RtpLink>>& links = entry->links[it->first];
+  ParticipantResult result{it->first, entry->room->config().id, {}};
+  for (size_t i = 0; i < request.streams.size(); ++i) {
+    const MediaStreamRequest& now = request.streams[i];
+    const MediaStreamRequest& was = before.streams[i];
+    if (now.kind != was.kind || now.format.codec != was.format.codec || now.payload_type != was.payload_type ||
+        now.srtp.has_value() != was.srtp.has_value() || now.send != was.send || now.receive != was.receive)
+      return MakeUnexpected(Error(Kind::kBadRequest,
+                                  "changing a stream's codec, payload type, SRTP or direction is not supported yet"));
+    if (now.remote_address != was.remote_address || now.remote_rtp_port != was.remote_rtp_port ||
+        now.remote_rtcp_port != was.remote_rtcp_port) {
+      boost::asio::post(network_, [link = links[i], now] { link->SetRemote(now); });
+    }
+    const std::string address = config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
+    result.streams.push_back(MediaStreamResult{address, links[i]->local_rtp_port(), links[i]->local_rtcp_port(),
+                                               links[i]->local_ssrc(), std::nullopt});
+  }
+  it->second = request;
+  return result;
+}
+
+Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view room_name,
+                                                                std::string_view participant_id) {
+  using Kind = ControlError::Kind;
+  std::lock_guard lock(mutex_);
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  auto it = entry->participants.find(std::string(participant_id));
+  if (it == entry->participants.end())
+    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  entry->participants.erase(it);
+  entry->links.erase(std::string(participant_id));  // the room releases the last references
+  entry->room->Remove(std::string(participant_id), nullptr);
+  return {};
+}
+
+Result<void, ControlError> ConferenceManager::RequestKeyframe(std::string_view room_name,
+                                                              std::string_view participant_id) {
+  using Kind = ControlError::Kind;
+  std::lock_guard lock(mutex_);
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  if (!entry->participants.contains(std::string(participant_id)))
+    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  entry->room->RequestKeyframe(std::string(participant_id));
+  return {};
+}
+
+std::shared_ptr<Participant> ConferenceManager::MakeSynthetic(const Room& room, int index) {
+  auto p = std::make_shared<Participant>();
+  const std::string name = kSyntheticNames[index % std::size(kSyntheticNames)];
+  p->id = "demo-" + std::to_string(index + 1);
+  p->name = name;
+  p->protocol = "synthetic";
+  p->remote = "room " + room.config().id;
+  p->synthetic = std::make_unique<demo::SyntheticParticipant>(demo::SyntheticParticipantSpec{name, index});
+  return p;
+}
+
+void ConferenceManager::StartWatch(const std::string& room_id) {
+  const RoomConfig* config = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    config = &Lookup(room_id)->room->config();  // rooms live until Stop
+  }
+  const RoomConfig& rc = *config;
+  ParticipantRequest request;
+  request.display_name = "watch";
+  request.protocol = "watch";
+  request.remote = rc.watch->ToString();
+  MediaStreamRequest video;
+  video.kind = MediaKind::kVideo;
+  video.receive = false;
+  video.payload_type = 96;
+  video.format.codec = codecs::CodecId::kH264;
+  video.format.clock_rate = 90000;
+  codecs::H264Params h264;
+  h264.profile_level_id = codecs::H264ProfileLevelId{0x42, 0xe0, 0x1f};  // constrained baseline 3.1: 720p30
+  h264.packetization_mode = 1;
+  video.format.params = h264;
+  video.remote_address = rc.watch->host;
+  video.remote_rtp_port = rc.watch->port;
+  MediaStreamRequest audio;
+  audio.kind = MediaKind::kAudio;
+  audio.receive = false;
+  audio.payload_type = 111;
+  audio.format.codec = codecs::CodecId::kOpus;
+  audio.format.clock_rate = 48000;
+  audio.format.channels = 2;
+  audio.format.params = codecs::OpusParams{};
+  audio.remote_address = rc.watch->host;
+  audio.remote_rtp_port = static_cast<uint16_t>(rc.watch->port + 2);
+  request.streams = {video, audio};
+
+  auto added = AddParticipant(rc.id, request);
+  if (!added) {
+    TLOG_WARN(kLog, "room {}: no watch stream to {}: {}", rc.id, request.remote, added.error().message);
+    return;
+  }
+  std::ofstream sdp(rc.watch_sdp, std::ios::trunc);
+  sdp << "v=0\r\n"
+      << "o=- 0 0 IN IP4 " << rc.watch->host << "\r\n"
+      << "s=Tessera room " << rc.id << "\r\n"
+      << "c=IN IP4 " << rc.watch->host << "\r\n"
+      << "t=0 0\r\n"
+      << "m=video " << video.remote_rtp_port << " RTP/AVP 96\r\n"
+      << "a=rtpmap:96 H264/90000\r\n"
+      << "a=fmtp:96 packetization-mode=1;profile-level-id=42e01f\r\n"
+      << "m=audio " << audio.remote_rtp_port << " RTP/AVP 111\r\n"
+      << "a=rtpmap:111 opus/48000/2\r\n";
+  sdp.close();
+  if (!sdp) {
+    TLOG_WARN(kLog, "room {}: cannot write the watch SDP file {}", rc.id, rc.watch_sdp);
+    return;
+  }
+  TLOG_INFO(kLog, "room {}: watch the mix with: ffplay -protocol_whitelist file,udp,rtp -i {}", rc.id, rc.watch_sdp);
+}
+
+}  // namespace tessera::mcu::conference

@@ -1,0 +1,118 @@
+// Room: the audio clock — pull 20 ms from every source, mix once, encode once per listener
+// codec and once per talker, send.
+#include <boost/asio/bind_executor.hpp>
+
+#include "tessera/mcu/conference/room.h"
+#include "tessera/mcu/rtp/rtp_packet.h"
+
+namespace tessera::mcu::conference {
+
+namespace {
+constexpr auto kAudioTick = std::chrono::milliseconds(20);
+}
+
+void Room::ScheduleAudio() {
+  if (stopped_) return;
+  audio_timer_.expires_at(next_audio_);
+  audio_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    AudioTick();
+    // Absolute deadlines: the next tick is due one period after this one was due, not
+    // after it ran. A tick that starts more than a period late is counted, and the clock
+    // skips to the next deadline ahead instead of bursting to catch up.
+    next_audio_ += kAudioTick;
+    const auto now = rtp::Clock::now();
+    if (now > next_audio_) {
+      counters_.late_audio_ticks.fetch_add(1, std::memory_order_relaxed);
+      while (next_audio_ < now) next_audio_ += kAudioTick;
+    }
+    ScheduleAudio();
+  });
+}
+
+void Room::AudioTick() {
+  const rtp::TimePoint now = rtp::Clock::now();
+  ++audio_tick_;
+  counters_.audio_ticks.fetch_add(1, std::memory_order_relaxed);
+  DrainPackets(now);
+
+  mix_inputs_.clear();
+  for (auto& pp : participants_) {
+    Participant& p = *pp;
+    if (!p.in_mixer) continue;
+    mixer::AudioInput input;
+    input.source = p.mixer_source;
+    if (p.synthetic) {
+      p.synthetic->FillAudio(p.synthetic_sample, p.synthetic_audio);
+      p.synthetic_sample += AudioInput::kTickSamples;
+      input.samples = p.synthetic_audio;
+    } else if (p.audio && p.audio->input) {
+      input.samples = p.audio->input->Pull(now);
+    }
+    mix_inputs_.push_back(input);
+  }
+  const mixer::MixResult& mix = mixer_.Mix(mix_inputs_);
+  if (mix.active_speaker_changed) {
+    active_speaker_ = mix.active_speaker;
+    for (auto& p : participants_)
+      if (p->number == active_speaker_) p->last_spoke = audio_tick_;
+    MarkSceneDirty();
+  }
+
+  // Listener encodings are made lazily: only codecs someone listens with this tick.
+  std::array<AudioEncoding*, 16> encoded{};
+  size_t encoded_count = 0;
+  for (auto& pp : participants_) {
+    Participant& p = *pp;
+    if (!p.audio || !p.audio->send || !p.audio->link) continue;
+    AudioLeg& leg = *p.audio;
+    std::span<const int16_t> own_mix;
+    for (const mixer::TalkerOutput& t : mix.talkers)
+      if (t.source == p.number) own_mix = t.samples;
+    std::span<const uint8_t> payload;
+    uint32_t increment = 0;
+    if (!own_mix.empty() && leg.own) {
+      payload = leg.own->Encode(own_mix);
+      increment = leg.own->rtp_timestamp_increment();
+    } else {
+      auto it = listener_encodings_.find(leg.encoding_key);
+      if (it == listener_encodings_.end()) continue;
+      AudioEncoding* encoding = it->second.get();
+      const bool done = std::find(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(encoded_count),
+                                  encoding) != encoded.begin() + static_cast<std::ptrdiff_t>(encoded_count);
+      if (!done) {
+        encoding->Encode(mix.listeners);
+        if (encoded_count < encoded.size()) encoded[encoded_count++] = encoding;
+      }
+      payload = encoding->payload();
+      increment = encoding->rtp_timestamp_increment();
+    }
+    SendAudio(p, payload);
+    leg.timestamp += increment;
+  }
+  SendReports(now);
+}
+
+void Room::SendAudio(Participant& p, std::span<const uint8_t> payload) {
+  AudioLeg& leg = *p.audio;
+  if (payload.empty()) {  // DTX: nothing this frame; the next packet starts a talk spurt
+    leg.marker_next = true;
+    return;
+  }
+  rtp::RtpHeader header;
+  header.payload_type = static_cast<uint8_t>(leg.payload_type);
+  header.marker = leg.marker_next;
+  header.sequence_number = leg.link->NextSequence();
+  header.timestamp = leg.timestamp;
+  header.ssrc = leg.link->local_ssrc();
+  const size_t header_size = rtp::WriteRtpHeader(header, send_buffer_);
+  if (header_size == 0 || header_size + payload.size() > PacketQueue::kMaxPacket) return;
+  std::memcpy(send_buffer_.data() + header_size, payload.data(), payload.size());
+  leg.marker_next = false;
+  if (leg.link->SendRtp(send_buffer_, header_size + payload.size())) {
+    leg.link->send_statistics().OnPacketSent(leg.timestamp, rtp::Clock::now(), payload.size());
+    counters_.rtp_packets_sent.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace tessera::mcu::conference

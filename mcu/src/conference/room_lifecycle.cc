@@ -1,0 +1,163 @@
+// Room: construction, start/stop, and the commands that add and remove participants and
+// attach their video subscriptions to outputs.
+#include <boost/asio/post.hpp>
+
+#include "tessera/base/log.h"
+#include "tessera/mcu/conference/room.h"
+
+namespace tessera::mcu::conference {
+
+namespace {
+constexpr log::Component kLog{"room", log::Tag::kMedia};
+}
+
+Room::Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio::io_context& media,
+           PoolParallelFor& parallel_for, boost::asio::io_context& network, mixer::TextRenderer* text,
+           const RoomOptions& options)
+    : config_(config),
+      rungs_(std::move(rungs)),
+      options_(options),
+      strand_(boost::asio::make_strand(media)),
+      network_(network),
+      parallel_for_(parallel_for),
+      text_(text),
+      audio_timer_(strand_),
+      video_timer_(strand_),
+      mixer_(mixer::AudioMixerConfig{}) {
+  layout_spec_ = mixer::FindNamedLayout(config_.layout);
+  if (!layout_spec_) layout_spec_ = mixer::FindNamedLayout("auto");
+  send_buffer_.resize(RtpLink::kSendBufferSize);
+  mix_inputs_.reserve(64);
+}
+
+Room::~Room() = default;
+
+void Room::Start() {
+  boost::asio::post(strand_, [this] {
+    epoch_ = rtp::Clock::now();
+    next_audio_ = epoch_ + std::chrono::milliseconds(20);
+    next_video_ = epoch_ + std::chrono::microseconds(1'000'000 / options_.video_fps);
+    ScheduleAudio();
+    ScheduleVideo();
+  });
+}
+
+void Room::Stop(std::function<void()> done) {
+  boost::asio::post(strand_, [this, done = std::move(done)] {
+    stopped_ = true;
+    audio_timer_.cancel();
+    video_timer_.cancel();
+    for (auto& p : participants_) CloseLinks(*p);
+    participants_.clear();
+    counters_.participants.store(0);
+    done();
+  });
+}
+
+void Room::Add(std::shared_ptr<Participant> participant) {
+  boost::asio::post(strand_, [this, participant = std::move(participant)]() mutable {
+    AddOnStrand(std::move(participant));
+  });
+}
+
+void Room::Remove(std::string participant_id, std::function<void(bool)> done) {
+  boost::asio::post(strand_, [this, id = std::move(participant_id), done = std::move(done)] {
+    RemoveOnStrand(id, done);
+  });
+}
+
+void Room::RequestKeyframe(std::string participant_id) {
+  boost::asio::post(strand_, [this, id = std::move(participant_id)] {
+    for (auto& p : participants_)
+      if (p->id == id && p->video && p->video->output) p->video->output->keyframes().Request();
+  });
+}
+
+void Room::AddOnStrand(std::shared_ptr<Participant> participant) {
+  if (stopped_) {
+    CloseLinks(*participant);
+    return;
+  }
+  Participant& p = *participant;
+  p.number = next_number_++;
+  if (p.has_audio_source()) {
+    p.mixer_source = mixer_.AddSource(p.number);
+    p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
+  }
+  if (p.audio && p.audio->send && !listener_encodings_.contains(p.audio->encoding_key)) {
+    auto encoding = AudioEncoding::Create(p.audio->format);
+    if (encoding) listener_encodings_.emplace(p.audio->encoding_key, std::move(*encoding));
+    else TLOG_WARN(kLog, "room {}: {}: no listener encoding: {}", config_.id, p.id, encoding.error());
+  }
+  if (p.video && p.video->send) AttachVideo(p);
+  TLOG_INFO(kLog, "room {}: {} joined ({}, {}{}{})", config_.id, p.id, p.protocol, p.name,
+            p.audio ? ", audio" : "", p.video ? ", video" : "");
+  participants_.push_back(std::move(participant));
+  counters_.participants.store(static_cast<int>(participants_.size()));
+  MarkSceneDirty();
+}
+
+void Room::RemoveOnStrand(const std::string& id, const std::function<void(bool)>& done) {
+  auto it = std::find_if(participants_.begin(), participants_.end(), [&](auto& p) { return p->id == id; });
+  if (it == participants_.end()) {
+    if (done) done(false);
+    return;
+  }
+  std::shared_ptr<Participant> p = *it;
+  participants_.erase(it);
+  if (p->in_mixer) mixer_.RemoveSource(p->mixer_source);
+  DetachVideo(*p);
+  CloseLinks(*p);
+  counters_.participants.store(static_cast<int>(participants_.size()));
+  MarkSceneDirty();
+  TLOG_INFO(kLog, "room {}: {} left", config_.id, id);
+  if (done) done(true);
+}
+
+void Room::AttachVideo(Participant& p) {
+  VideoLeg& leg = *p.video;
+  if (!leg.choice) return;
+  auto it = outputs_.find(leg.output_key);
+  if (it == outputs_.end()) {
+    auto output = VideoOutput::Create(*leg.choice, leg.output_key);
+    if (!output) {
+      TLOG_WARN(kLog, "room {}: {}: no video output: {}", config_.id, p.id, output.error());
+      return;
+    }
+    TLOG_INFO(kLog, "room {}: output {} ({}x{}@{} {} kbit/s{})", config_.id, leg.output_key,
+              leg.choice->encoder.width, leg.choice->encoder.height, leg.choice->encoder.fps,
+              leg.choice->encoder.bitrate_bps / 1000, leg.choice->rung.empty() ? "" : ", rung " + leg.choice->rung);
+    it = outputs_.emplace(leg.output_key, std::move(*output)).first;
+    counters_.outputs.store(static_cast<int>(outputs_.size()));
+  }
+  leg.output = it->second.get();
+  ++leg.output->subscribers;
+  leg.waiting_keyframe = true;
+  leg.output->keyframes().Request();  // a new subscriber gets a keyframe
+  MarkSceneDirty();
+}
+
+void Room::DetachVideo(Participant& p) {
+  if (!p.video || !p.video->output) return;
+  VideoOutput* output = p.video->output;
+  p.video->output = nullptr;
+  if (--output->subscribers == 0) {
+    outputs_.erase(output->key());
+    counters_.outputs.store(static_cast<int>(outputs_.size()));
+    MarkSceneDirty();
+  }
+}
+
+void Room::CloseLinks(Participant& p) {
+  // Sockets are closed and destroyed on the network thread; the links live until then.
+  std::vector<std::shared_ptr<RtpLink>> links;
+  // (moved out, so that the last reference is released there too).
+  if (p.audio && p.audio->link) links.push_back(std::move(p.audio->link));
+  if (p.video && p.video->link) links.push_back(std::move(p.video->link));
+  if (links.empty()) return;
+  boost::asio::post(network_, [links = std::move(links)] {
+    for (auto& link : links) link->Close();
+  });
+}
+
+}  // namespace tessera::mcu::conference

@@ -1,0 +1,209 @@
+// Room: the video clock — decode what is visible, compose once, encode once per output,
+// fan the same payloads out to every subscriber.
+#include <libyuv/scale.h>
+
+#include <algorithm>
+
+#include "tessera/base/log.h"
+#include "tessera/mcu/conference/room.h"
+#include "tessera/mcu/rtp/rtp_packet.h"
+
+namespace tessera::mcu::conference {
+
+namespace {
+
+constexpr log::Component kLog{"room.video", log::Tag::kMedia};
+constexpr int kSyntheticWidth = 640;
+constexpr int kSyntheticHeight = 360;
+
+}  // namespace
+
+uint32_t Room::VideoClock(rtp::TimePoint now) const {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - epoch_).count();
+  return static_cast<uint32_t>(us * 9 / 100);  // 90 kHz
+}
+
+void Room::ScheduleVideo() {
+  if (stopped_) return;
+  video_timer_.expires_at(next_video_);
+  video_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    const auto started = rtp::Clock::now();
+    VideoTick();
+    const auto period = std::chrono::microseconds(1'000'000 / options_.video_fps);
+    const auto now = rtp::Clock::now();
+    const int64_t took = std::chrono::duration_cast<std::chrono::microseconds>(now - started).count();
+    if (took > counters_.video_tick_us_max.load(std::memory_order_relaxed))
+      counters_.video_tick_us_max.store(took, std::memory_order_relaxed);
+    next_video_ += period;
+    if (now > next_video_) {
+      counters_.late_video_ticks.fetch_add(1, std::memory_order_relaxed);
+      while (next_video_ < now) next_video_ += period;
+    }
+    ScheduleVideo();
+  });
+}
+
+void Room::RebuildScene() {
+  scene_dirty_ = false;
+  // The canvas is as large as the largest output; smaller outputs scale it down.
+  mixer::Size size{0, 0};
+  for (auto& [key, output] : outputs_)
+    if (output->width() * output->height() > size.width * size.height) size = {output->width(), output->height()};
+
+  video_sources_.clear();
+  for (auto& p : participants_)
+    if (p->has_video_source()) video_sources_.push_back(p.get());
+
+  // Speaker order: the latest to take the floor first.
+  std::vector<Participant*> by_floor(video_sources_);
+  std::stable_sort(by_floor.begin(), by_floor.end(),
+                   [](const Participant* a, const Participant* b) { return a->last_spoke > b->last_spoke; });
+  std::vector<mixer::LayoutSource> sources(video_sources_.size());
+  for (size_t rank = 0; rank < by_floor.size(); ++rank) {
+    if (by_floor[rank]->last_spoke < 0) break;
+    const auto index = std::find(video_sources_.begin(), video_sources_.end(), by_floor[rank]) - video_sources_.begin();
+    sources[static_cast<size_t>(index)].speaker_rank = static_cast<int>(rank);
+  }
+  visible_.assign(video_sources_.size(), false);
+  pictures_.assign(video_sources_.size(), I420View{});
+  if (size.width == 0) {
+    compositor_.reset();
+    canvas_size_ = size;
+    return;  // nobody receives video: nothing is visible, nothing is decoded
+  }
+  if (!compositor_ || !(canvas_size_ == size)) {
+    mixer::Compositor::Options options;
+    options.canvas = size;
+    options.text = text_;
+    compositor_ = std::make_unique<mixer::Compositor>(options);
+    canvas_.Allocate(size.width, size.height);
+    canvas_size_ = size;
+  }
+  const mixer::LayoutSpec spec =
+      layout_spec_->family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : *layout_spec_;
+  const mixer::Layout layout = mixer::ComputeLayout(spec, size, sources);
+  std::vector<mixer::SceneSource> scene(video_sources_.size());
+  int speaker_index = -1;
+  for (size_t i = 0; i < video_sources_.size(); ++i) {
+    scene[i].name = video_sources_[i]->name;
+    scene[i].active_speaker = video_sources_[i]->number == active_speaker_;
+    if (scene[i].active_speaker) speaker_index = static_cast<int>(i);
+  }
+  compositor_->SetScene(layout, scene, parallel_for_.max_workers());
+  compositor_->SetActiveSpeaker(speaker_index);
+  for (const mixer::Tile& tile : layout.tiles)
+    if (tile.source >= 0 && static_cast<size_t>(tile.source) < visible_.size())
+      visible_[static_cast<size_t>(tile.source)] = true;
+  TLOG_DEBUG(kLog, "room {}: scene {} sources, layout {}, canvas {}x{}", config_.id, video_sources_.size(), spec.name,
+             size.width, size.height);
+}
+
+void Room::VideoTick() {
+  const rtp::TimePoint now = rtp::Clock::now();
+  ++video_tick_;
+  counters_.video_ticks.fetch_add(1, std::memory_order_relaxed);
+  DrainPackets(now);
+  if (scene_dirty_) RebuildScene();
+
+  // Decode (or drop, when hidden) every source's complete frames, in parallel.
+  const int sources = static_cast<int>(video_sources_.size());
+  parallel_for_.Run(sources, [&](int i, int) {
+    Participant& p = *video_sources_[static_cast<size_t>(i)];
+    const bool visible = visible_[static_cast<size_t>(i)];
+    if (p.synthetic) {
+      if (!visible) return;
+      if (p.synthetic_picture.width() == 0) p.synthetic_picture.Allocate(kSyntheticWidth, kSyntheticHeight);
+      p.synthetic->DrawFrame(std::chrono::duration_cast<std::chrono::milliseconds>(now - epoch_).count(),
+                             p.synthetic_picture.view());
+      return;
+    }
+    p.video->input->Process(now, visible);
+  });
+  uint64_t decoded = 0;
+  for (int i = 0; i < sources; ++i) {
+    Participant& p = *video_sources_[static_cast<size_t>(i)];
+    if (p.synthetic) {
+      pictures_[static_cast<size_t>(i)] = visible_[static_cast<size_t>(i)] ? p.synthetic_picture.const_view() : I420View{};
+    } else {
+      pictures_[static_cast<size_t>(i)] = p.video->input->Picture(now, options_.stall_hold);
+      decoded += p.video->input->stats().frames_decoded;
+    }
+  }
+  counters_.frames_decoded.store(decoded, std::memory_order_relaxed);
+  if (!compositor_) return;
+
+  // Outputs due on this tick (a 15 fps output takes every other tick of a 30 fps clock).
+  due_outputs_.clear();
+  for (auto& [key, output] : outputs_) {
+    const int every = std::max(1, options_.video_fps / std::max(1, output->fps()));
+    if (video_tick_ % every == 0) due_outputs_.push_back(output.get());
+  }
+  if (due_outputs_.empty()) return;
+
+  compositor_->Compose(pictures_, canvas_.view(), parallel_for_);
+  counters_.frames_composed.fetch_add(1, std::memory_order_relaxed);
+  const I420View canvas = canvas_.const_view();
+  for (VideoOutput* output : due_outputs_) {  // scale buffers are made on the strand
+    if (output->width() == canvas.width && output->height() == canvas.height) continue;
+    I420Buffer& scaled = scaled_[{output->width(), output->height()}];
+    if (scaled.width() != output->width()) scaled.Allocate(output->width(), output->height());
+  }
+  const uint32_t timestamp = VideoClock(now);
+  parallel_for_.Run(static_cast<int>(due_outputs_.size()), [&](int i, int) {
+    VideoOutput& output = *due_outputs_[static_cast<size_t>(i)];
+    I420View picture = canvas;
+    if (output.width() != canvas.width || output.height() != canvas.height) {
+      // Several outputs of one size scale the canvas once each; they are rare.
+      I420Buffer& scaled = scaled_.find({output.width(), output.height()})->second;
+      I420MutableView dst = scaled.view();
+      libyuv::I420Scale(canvas.y, canvas.stride_y, canvas.u, canvas.stride_u, canvas.v, canvas.stride_v, canvas.width,
+                        canvas.height, dst.y, dst.stride_y, dst.u, dst.stride_u, dst.v, dst.stride_v, dst.width,
+                        dst.height, libyuv::kFilterBox);
+      picture = scaled.const_view();
+    }
+    output.Encode(picture, timestamp, now);
+  });
+  uint64_t forced = 0;
+  for (VideoOutput* output : due_outputs_) {
+    if (output->has_frame()) {
+      counters_.frames_encoded.fetch_add(1, std::memory_order_relaxed);
+      FanOut(*output, now);
+    }
+    forced += output->keyframes().forced();
+  }
+  (void)forced;
+}
+
+void Room::FanOut(VideoOutput& output, rtp::TimePoint now) {
+  const codecs::payload::PayloadArena& payloads = output.payloads();
+  uint64_t sent = 0;
+  for (auto& pp : participants_) {
+    Participant& p = *pp;
+    if (!p.video || p.video->output != &output || !p.video->link) continue;
+    VideoLeg& leg = *p.video;
+    if (leg.waiting_keyframe) {
+      if (!output.frame_is_keyframe()) continue;
+      leg.waiting_keyframe = false;
+    }
+    const uint32_t timestamp = output.frame_timestamp() + leg.timestamp_offset;
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      const std::span<const uint8_t> payload = payloads.payload(i);
+      rtp::RtpHeader header;
+      header.payload_type = static_cast<uint8_t>(leg.payload_type);
+      header.marker = payloads.marker(i);
+      header.sequence_number = leg.link->NextSequence();
+      header.timestamp = timestamp;
+      header.ssrc = leg.link->local_ssrc();
+      const size_t header_size = rtp::WriteRtpHeader(header, send_buffer_);
+      std::memcpy(send_buffer_.data() + header_size, payload.data(), payload.size());
+      if (leg.link->SendRtp(send_buffer_, header_size + payload.size())) {
+        leg.link->send_statistics().OnPacketSent(timestamp, now, payload.size());
+        ++sent;
+      }
+    }
+  }
+  counters_.rtp_packets_sent.fetch_add(sent, std::memory_order_relaxed);
+}
+
+}  // namespace tessera::mcu::conference
