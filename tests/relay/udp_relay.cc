@@ -53,7 +53,9 @@ std::unique_ptr<UdpRelay> UdpRelay::Start(const Config& config, std::string* err
   sockaddr_storage local{};
   socklen_t local_len = 0;
   if (!Resolve(config.listen_host, config.listen_port, &local, &local_len) ||
-      !Resolve(config.forward_host, config.forward_port, &r->target_, &r->target_len_)) {
+      !Resolve(config.forward_host, config.forward_port, &r->target_, &r->target_len_) ||
+      (config.reply_port != 0 && !Resolve(config.reply_host.empty() ? config.listen_host : config.reply_host,
+                                          config.reply_port, &r->reply_, &r->reply_len_))) {
     if (error) *error = "relay: invalid address";
     return nullptr;
   }
@@ -97,6 +99,11 @@ void UdpRelay::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void UdpRelay::SetImpairment(const ImpairmentConfig& forward, const ImpairmentConfig& backward) {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  new_impairment_.emplace(forward, backward);
+}
+
 RelayStats UdpRelay::stats() const {
   std::lock_guard<std::mutex> lock(stats_mutex_);
   return stats_;
@@ -106,10 +113,18 @@ void UdpRelay::Run() {
   ImpairmentModel forward(config_.forward), backward(config_.backward);
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue;
   uint64_t order = 0;
-  sockaddr_storage client{};
-  socklen_t client_len = 0;
+  sockaddr_storage client = reply_;
+  socklen_t client_len = reply_len_;
   std::vector<uint8_t> buffer(65536);
   while (!stopping_) {
+    {
+      std::lock_guard<std::mutex> lock(stats_mutex_);
+      if (new_impairment_) {
+        forward = ImpairmentModel(new_impairment_->first);
+        backward = ImpairmentModel(new_impairment_->second);
+        new_impairment_.reset();
+      }
+    }
     // Send everything due; then sleep until the next deadline or a datagram.
     const TimePoint now = Clock::now();
     while (!queue.empty() && queue.top().at <= now) {
@@ -138,7 +153,7 @@ void UdpRelay::Run() {
       if (n < 0) break;
       const TimePoint arrival = Clock::now();
       const bool from_target = SameAddress(from, from_len, target_, target_len_);
-      if (!from_target) {
+      if (!from_target && reply_len_ == 0) {
         client = from;
         client_len = from_len;
       }

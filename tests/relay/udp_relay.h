@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "impairment.h"
 
@@ -45,6 +46,11 @@ class UdpRelay {
     uint16_t forward_port = 0;
     ImpairmentConfig forward;   // client -> target
     ImpairmentConfig backward;  // target -> client
+    // When set, what comes back from the target goes here instead of to the last client:
+    // a sender and a receiver that are separate processes (ffmpeg sending to the target,
+    // another ffmpeg listening for what the target sends back) look like one peer.
+    std::string reply_host;
+    uint16_t reply_port = 0;
   };
 
   // Binds and starts the relay thread; a message on failure.
@@ -56,6 +62,8 @@ class UdpRelay {
   uint16_t port() const { return port_; }
   void Stop();
   RelayStats stats() const;
+  // New impairments from the next datagram on (a test turns loss on and off).
+  void SetImpairment(const ImpairmentConfig& forward, const ImpairmentConfig& backward);
 
  private:
   UdpRelay() = default;
@@ -67,6 +75,9 @@ class UdpRelay {
   uint16_t port_ = 0;
   sockaddr_storage target_{};
   socklen_t target_len_ = 0;
+  sockaddr_storage reply_{};
+  socklen_t reply_len_ = 0;  // 0: reply to the last client
+  std::optional<std::pair<ImpairmentConfig, ImpairmentConfig>> new_impairment_;  // guarded by stats_mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   mutable std::mutex stats_mutex_;

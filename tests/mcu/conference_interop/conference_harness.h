@@ -1,0 +1,88 @@
+#pragma once
+// A room on real sockets for integration tests: a ConferenceManager with its own network
+// thread and media pool, and the ffmpeg peers that talk to it (senders of colour patterns
+// and tones, a receiver that records the mix as raw I420 and WAV).
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "tessera/mcu/conference/conference_manager.h"
+#include "tessera/mcu/worker_pool.h"
+#include "tessera/testing/subprocess.h"
+#include "tessera/testing/temp_dir.h"
+#include "udp_relay.h"
+
+namespace tessera::mcu::conference::testing {
+
+struct SenderSpec {
+  std::string name;
+  std::string colour;  // ffmpeg colour, e.g. "0xFF0000"
+  int tone_hz = 440;
+  codecs::CodecId audio = codecs::CodecId::kOpus;  // kOpus, kPcmu, kG722
+  bool video = true;
+};
+
+// Capabilities as an SDP offer from ffmpeg would negotiate them.
+MediaStreamRequest H264Stream(uint16_t remote_port, bool receive, bool send);
+MediaStreamRequest AudioStream(codecs::CodecId codec, uint16_t remote_port, bool receive, bool send);
+
+class ConferenceHarness {
+ public:
+  // One room "r1" with an "auto" layout and a single rung: 640x360 at 15 fps.
+  ConferenceHarness();
+  ~ConferenceHarness();
+
+  ConferenceManager& manager() { return *manager_; }
+  const Room& room() { return *manager_->room("r1"); }
+
+  // Adds a participant that only sends (its ffmpeg is started at once); the audio may go
+  // through `relay_config` (forward_port is filled in).
+  struct Sender {
+    std::string id;
+    std::unique_ptr<tessera::testing::Subprocess> ffmpeg;
+    std::unique_ptr<tessera::testing::relay::UdpRelay> video_relay;
+  };
+  Sender AddSender(const SenderSpec& spec, const tessera::testing::relay::ImpairmentConfig* video_impairment = nullptr,
+                   int seconds = 30);
+
+  // A participant that sends a tone (Opus) and receives the mix: its ffmpeg receiver is
+  // started first (it must see the first keyframe), its tone goes through a relay whose
+  // replies reach the receiver, so symmetric RTP keeps working with two processes.
+  struct Receiver {
+    std::string id;
+    std::filesystem::path video;  // raw I420 at 640x360
+    std::filesystem::path audio;  // WAV, 48 kHz mono
+    std::unique_ptr<tessera::testing::Subprocess> recorder;
+    std::unique_ptr<tessera::testing::Subprocess> tone;
+    std::unique_ptr<tessera::testing::relay::UdpRelay> relay;
+  };
+  Receiver AddReceiver(const std::string& name, int tone_hz, int record_seconds);
+
+  const std::filesystem::path& dir() const { return temp_.path(); }
+
+ private:
+  tessera::testing::TempDir temp_;
+  boost::asio::io_context network_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::thread network_thread_;
+  WorkerPool media_{"media", 2};
+  std::unique_ptr<ConferenceManager> manager_;
+};
+
+// Reads frame `index` of a raw I420 file; empty if absent.
+std::vector<uint8_t> ReadI420Frame(const std::filesystem::path& file, int width, int height, int index);
+int CountI420Frames(const std::filesystem::path& file, int width, int height);
+// Mono 16-bit samples of a WAV file.
+std::vector<int16_t> ReadWav(const std::filesystem::path& file);
+// Relative power of `hz` in the samples (Goertzel, normalised by the signal's energy).
+double TonePower(const std::vector<int16_t>& samples, int sample_rate, double hz);
+
+}  // namespace tessera::mcu::conference::testing
