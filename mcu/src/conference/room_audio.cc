@@ -1,6 +1,6 @@
 // Room: the audio clock — pull 20 ms from every source, mix once, encode once per listener
 // codec and once per talker, send.
-#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
 
 #include "tessera/mcu/conference/room.h"
 #include "tessera/mcu/rtp/rtp_packet.h"
@@ -12,10 +12,10 @@ constexpr auto kAudioTick = std::chrono::milliseconds(20);
 }
 
 void Room::ScheduleAudio() {
-  if (stopped_) return;
+  if (audio_stopped_) return;
   audio_timer_.expires_at(next_audio_);
   audio_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped_) return;
+    if (ec || audio_stopped_) return;
     AudioTick();
     // Absolute deadlines: the next tick is due one period after this one was due, not
     // after it ran. A tick that starts more than a period late is counted, and the clock
@@ -34,10 +34,10 @@ void Room::AudioTick() {
   const rtp::TimePoint now = rtp::Clock::now();
   ++audio_tick_;
   counters_.audio_ticks.fetch_add(1, std::memory_order_relaxed);
-  DrainPackets(now);
+  DrainPackets(false, now);
 
   mix_inputs_.clear();
-  for (auto& pp : participants_) {
+  for (auto& pp : audio_participants_) {
     Participant& p = *pp;
     if (!p.in_mixer) continue;
     mixer::AudioInput input;
@@ -53,16 +53,14 @@ void Room::AudioTick() {
   }
   const mixer::MixResult& mix = mixer_.Mix(mix_inputs_);
   if (mix.active_speaker_changed) {
-    active_speaker_ = mix.active_speaker;
-    for (auto& p : participants_)
-      if (p->number == active_speaker_) p->last_spoke = audio_tick_;
-    MarkSceneDirty();
+    const uint32_t speaker = mix.active_speaker;
+    boost::asio::post(video_strand_, [this, speaker] { OnActiveSpeaker(speaker); });
   }
 
   // Listener encodings are made lazily: only codecs someone listens with this tick.
   std::array<AudioEncoding*, 16> encoded{};
   size_t encoded_count = 0;
-  for (auto& pp : participants_) {
+  for (auto& pp : audio_participants_) {
     Participant& p = *pp;
     if (!p.audio || !p.audio->send || !p.audio->link) continue;
     AudioLeg& leg = *p.audio;
@@ -90,7 +88,7 @@ void Room::AudioTick() {
     SendAudio(p, payload);
     leg.timestamp += increment;
   }
-  SendReports(now);
+  SendReports(false, now);
 }
 
 void Room::SendAudio(Participant& p, std::span<const uint8_t> payload) {
@@ -105,11 +103,11 @@ void Room::SendAudio(Participant& p, std::span<const uint8_t> payload) {
   header.sequence_number = leg.link->NextSequence();
   header.timestamp = leg.timestamp;
   header.ssrc = leg.link->local_ssrc();
-  const size_t header_size = rtp::WriteRtpHeader(header, send_buffer_);
+  const size_t header_size = rtp::WriteRtpHeader(header, audio_send_buffer_);
   if (header_size == 0 || header_size + payload.size() > PacketQueue::kMaxPacket) return;
-  std::memcpy(send_buffer_.data() + header_size, payload.data(), payload.size());
+  std::memcpy(audio_send_buffer_.data() + header_size, payload.data(), payload.size());
   leg.marker_next = false;
-  if (leg.link->SendRtp(send_buffer_, header_size + payload.size())) {
+  if (leg.link->SendRtp(audio_send_buffer_, header_size + payload.size())) {
     leg.link->send_statistics().OnPacketSent(leg.timestamp, rtp::Clock::now(), payload.size());
     counters_.rtp_packets_sent.fetch_add(1, std::memory_order_relaxed);
   }

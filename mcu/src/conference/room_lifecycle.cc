@@ -1,5 +1,5 @@
-// Room: construction, start/stop, and the commands that add and remove participants and
-// attach their video subscriptions to outputs.
+// Room: construction, start/stop, and the commands that add and remove participants (on
+// both strands) and attach their video subscriptions to outputs.
 #include <boost/asio/post.hpp>
 
 #include "tessera/base/log.h"
@@ -17,69 +17,75 @@ Room::Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio:
     : config_(config),
       rungs_(std::move(rungs)),
       options_(options),
-      strand_(boost::asio::make_strand(media)),
+      audio_strand_(boost::asio::make_strand(media)),
+      video_strand_(boost::asio::make_strand(media)),
       network_(network),
       parallel_for_(parallel_for),
       text_(text),
-      audio_timer_(strand_),
-      video_timer_(strand_),
+      audio_timer_(audio_strand_),
+      video_timer_(video_strand_),
       mixer_(mixer::AudioMixerConfig{}) {
   layout_spec_ = mixer::FindNamedLayout(config_.layout);
   if (!layout_spec_) layout_spec_ = mixer::FindNamedLayout("auto");
-  send_buffer_.resize(RtpLink::kSendBufferSize);
+  audio_send_buffer_.resize(RtpLink::kSendBufferSize);
+  video_send_buffer_.resize(RtpLink::kSendBufferSize);
   mix_inputs_.reserve(64);
 }
 
 Room::~Room() = default;
 
 void Room::Start() {
-  boost::asio::post(strand_, [this] {
-    epoch_ = rtp::Clock::now();
+  epoch_ = rtp::Clock::now();
+  boost::asio::post(audio_strand_, [this] {
     next_audio_ = epoch_ + std::chrono::milliseconds(20);
-    next_video_ = epoch_ + std::chrono::microseconds(1'000'000 / options_.video_fps);
     ScheduleAudio();
+  });
+  boost::asio::post(video_strand_, [this] {
+    next_video_ = epoch_ + std::chrono::microseconds(1'000'000 / options_.video_fps);
     ScheduleVideo();
   });
 }
 
 void Room::Stop(std::function<void()> done) {
-  boost::asio::post(strand_, [this, done = std::move(done)] {
-    stopped_ = true;
+  // Audio first, then video (which closes every socket), then `done`.
+  boost::asio::post(audio_strand_, [this, done = std::move(done)]() mutable {
+    audio_stopped_ = true;
     audio_timer_.cancel();
-    video_timer_.cancel();
-    for (auto& p : participants_) CloseLinks(*p);
-    participants_.clear();
-    counters_.participants.store(0);
-    done();
+    audio_participants_.clear();
+    boost::asio::post(video_strand_, [this, done = std::move(done)] {
+      video_stopped_ = true;
+      video_timer_.cancel();
+      for (auto& p : video_participants_) CloseLinks(*p);
+      video_participants_.clear();
+      counters_.participants.store(0);
+      done();
+    });
   });
 }
 
 void Room::Add(std::shared_ptr<Participant> participant) {
-  boost::asio::post(strand_, [this, participant = std::move(participant)]() mutable {
-    AddOnStrand(std::move(participant));
-  });
+  participant->number = next_number_.fetch_add(1);
+  boost::asio::post(audio_strand_, [this, participant] { AddAudio(participant); });
+  boost::asio::post(video_strand_, [this, participant] { AddVideo(participant); });
 }
 
 void Room::Remove(std::string participant_id, std::function<void(bool)> done) {
-  boost::asio::post(strand_, [this, id = std::move(participant_id), done = std::move(done)] {
-    RemoveOnStrand(id, done);
+  boost::asio::post(audio_strand_, [this, id = std::move(participant_id), done = std::move(done)] {
+    std::shared_ptr<Participant> removed = RemoveAudio(id);
+    boost::asio::post(video_strand_, [this, id, removed, done] { RemoveVideo(id, removed, done); });
   });
 }
 
 void Room::RequestKeyframe(std::string participant_id) {
-  boost::asio::post(strand_, [this, id = std::move(participant_id)] {
-    for (auto& p : participants_)
+  boost::asio::post(video_strand_, [this, id = std::move(participant_id)] {
+    for (auto& p : video_participants_)
       if (p->id == id && p->video && p->video->output) p->video->output->keyframes().Request();
   });
 }
 
-void Room::AddOnStrand(std::shared_ptr<Participant> participant) {
-  if (stopped_) {
-    CloseLinks(*participant);
-    return;
-  }
+void Room::AddAudio(const std::shared_ptr<Participant>& participant) {
+  if (audio_stopped_) return;
   Participant& p = *participant;
-  p.number = next_number_++;
   if (p.has_audio_source()) {
     p.mixer_source = mixer_.AddSource(p.number);
     p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
@@ -89,29 +95,55 @@ void Room::AddOnStrand(std::shared_ptr<Participant> participant) {
     if (encoding) listener_encodings_.emplace(p.audio->encoding_key, std::move(*encoding));
     else TLOG_WARN(kLog, "room {}: {}: no listener encoding: {}", config_.id, p.id, encoding.error());
   }
+  audio_participants_.push_back(participant);
+}
+
+void Room::AddVideo(const std::shared_ptr<Participant>& participant) {
+  Participant& p = *participant;
+  if (video_stopped_) {
+    CloseLinks(p);
+    return;
+  }
   if (p.video && p.video->send) AttachVideo(p);
-  TLOG_INFO(kLog, "room {}: {} joined ({}, {}{}{})", config_.id, p.id, p.protocol, p.name,
-            p.audio ? ", audio" : "", p.video ? ", video" : "");
-  participants_.push_back(std::move(participant));
-  counters_.participants.store(static_cast<int>(participants_.size()));
+  TLOG_INFO(kLog, "room {}: {} joined ({}, {}{}{})", config_.id, p.id, p.protocol, p.name, p.audio ? ", audio" : "",
+            p.video ? ", video" : "");
+  video_participants_.push_back(participant);
+  counters_.participants.store(static_cast<int>(video_participants_.size()));
   MarkSceneDirty();
 }
 
-void Room::RemoveOnStrand(const std::string& id, const std::function<void(bool)>& done) {
-  auto it = std::find_if(participants_.begin(), participants_.end(), [&](auto& p) { return p->id == id; });
-  if (it == participants_.end()) {
+std::shared_ptr<Participant> Room::RemoveAudio(const std::string& id) {
+  auto it = std::find_if(audio_participants_.begin(), audio_participants_.end(), [&](auto& p) { return p->id == id; });
+  if (it == audio_participants_.end()) return nullptr;
+  std::shared_ptr<Participant> p = *it;
+  audio_participants_.erase(it);
+  if (p->in_mixer) mixer_.RemoveSource(p->mixer_source);
+  p->in_mixer = false;
+  return p;
+}
+
+void Room::RemoveVideo(const std::string& id, std::shared_ptr<Participant> from_audio,
+                       const std::function<void(bool)>& done) {
+  auto it = std::find_if(video_participants_.begin(), video_participants_.end(), [&](auto& p) { return p->id == id; });
+  if (it == video_participants_.end()) {
     if (done) done(false);
     return;
   }
   std::shared_ptr<Participant> p = *it;
-  participants_.erase(it);
-  if (p->in_mixer) mixer_.RemoveSource(p->mixer_source);
+  video_participants_.erase(it);
   DetachVideo(*p);
-  CloseLinks(*p);
-  counters_.participants.store(static_cast<int>(participants_.size()));
+  CloseLinks(*p);  // the audio strand let go of it before this was posted
+  counters_.participants.store(static_cast<int>(video_participants_.size()));
   MarkSceneDirty();
   TLOG_INFO(kLog, "room {}: {} left", config_.id, id);
   if (done) done(true);
+}
+
+void Room::OnActiveSpeaker(uint32_t number) {
+  active_speaker_ = number;
+  for (auto& p : video_participants_)
+    if (p->number == number) p->last_spoke = video_tick_;
+  MarkSceneDirty();
 }
 
 void Room::AttachVideo(Participant& p) {
@@ -149,9 +181,9 @@ void Room::DetachVideo(Participant& p) {
 }
 
 void Room::CloseLinks(Participant& p) {
-  // Sockets are closed and destroyed on the network thread; the links live until then.
-  std::vector<std::shared_ptr<RtpLink>> links;
+  // Sockets are closed and destroyed on the network thread; the links live until then
   // (moved out, so that the last reference is released there too).
+  std::vector<std::shared_ptr<RtpLink>> links;
   if (p.audio && p.audio->link) links.push_back(std::move(p.audio->link));
   if (p.video && p.video->link) links.push_back(std::move(p.video->link));
   if (links.empty()) return;

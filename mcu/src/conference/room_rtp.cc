@@ -54,10 +54,13 @@ class RtcpHandler final : public rtp::RtcpVisitor {
 
 }  // namespace
 
-void Room::DrainPackets(rtp::TimePoint now) {
-  for (auto& p : participants_) {
-    if (p->audio && p->audio->link) DrainLink(*p, false, now);
-    if (p->video && p->video->link) DrainLink(*p, true, now);
+void Room::DrainPackets(bool video, rtp::TimePoint now) {
+  if (video) {
+    for (auto& p : video_participants_)
+      if (p->video && p->video->link) DrainLink(*p, true, now);
+  } else {
+    for (auto& p : audio_participants_)
+      if (p->audio && p->audio->link) DrainLink(*p, false, now);
   }
 }
 
@@ -111,10 +114,13 @@ void Room::HandleRtcp(Participant& p, bool video, std::span<const uint8_t> rtcp,
   if (handler.keyframe_requests > 0 && p.video->output) p.video->output->keyframes().Request();
 }
 
-void Room::SendReports(rtp::TimePoint now) {
-  for (auto& p : participants_) {
-    if (p->audio && p->audio->link) SendReport(*p, false, now);
-    if (p->video && p->video->link) SendReport(*p, true, now);
+void Room::SendReports(bool video, rtp::TimePoint now) {
+  if (video) {
+    for (auto& p : video_participants_)
+      if (p->video && p->video->link) SendReport(*p, true, now);
+  } else {
+    for (auto& p : audio_participants_)
+      if (p->audio && p->audio->link) SendReport(*p, false, now);
   }
 }
 

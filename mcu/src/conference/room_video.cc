@@ -24,10 +24,10 @@ uint32_t Room::VideoClock(rtp::TimePoint now) const {
 }
 
 void Room::ScheduleVideo() {
-  if (stopped_) return;
+  if (video_stopped_) return;
   video_timer_.expires_at(next_video_);
   video_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped_) return;
+    if (ec || video_stopped_) return;
     const auto started = rtp::Clock::now();
     VideoTick();
     const auto period = std::chrono::microseconds(1'000'000 / options_.video_fps);
@@ -52,7 +52,7 @@ void Room::RebuildScene() {
     if (output->width() * output->height() > size.width * size.height) size = {output->width(), output->height()};
 
   video_sources_.clear();
-  for (auto& p : participants_)
+  for (auto& p : video_participants_)
     if (p->has_video_source()) video_sources_.push_back(p.get());
 
   // Speaker order: the latest to take the floor first.
@@ -103,7 +103,7 @@ void Room::VideoTick() {
   const rtp::TimePoint now = rtp::Clock::now();
   ++video_tick_;
   counters_.video_ticks.fetch_add(1, std::memory_order_relaxed);
-  DrainPackets(now);
+  DrainPackets(true, now);
   if (scene_dirty_) RebuildScene();
 
   // Decode (or drop, when hidden) every source's complete frames, in parallel.
@@ -131,6 +131,7 @@ void Room::VideoTick() {
     }
   }
   counters_.frames_decoded.store(decoded, std::memory_order_relaxed);
+  SendReports(true, now);  // NACK and PLI/FIR from the decode step go out at once
   if (!compositor_) return;
 
   // Outputs due on this tick (a 15 fps output takes every other tick of a 30 fps clock).
@@ -164,21 +165,47 @@ void Room::VideoTick() {
     }
     output.Encode(picture, timestamp, now);
   });
-  uint64_t forced = 0;
   for (VideoOutput* output : due_outputs_) {
     if (output->has_frame()) {
       counters_.frames_encoded.fetch_add(1, std::memory_order_relaxed);
       FanOut(*output, now);
     }
-    forced += output->keyframes().forced();
   }
-  (void)forced;
+  uint64_t forced = 0;
+  for (auto& [key, output] : outputs_) forced += output->keyframes().forced();
+  counters_.keyframes_forced.store(forced, std::memory_order_relaxed);
+  RecordLatency(rtp::Clock::now());
+}
+
+void Room::RecordLatency(rtp::TimePoint sent) {
+  for (size_t i = 0; i < video_sources_.size(); ++i) {
+    Participant& p = *video_sources_[i];
+    if (!visible_[i] || !p.video || !p.video->input) continue;
+    if (auto arrival = p.video->input->TakeFreshArrival()) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(sent - *arrival).count();
+      const size_t bucket = static_cast<size_t>(std::clamp<int64_t>(ms, 0, RoomCounters::kLatencyBuckets - 1));
+      counters_.latency_ms[bucket].fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+double RoomCounters::LatencyPercentile(double fraction) const {
+  uint64_t total = 0;
+  for (const auto& b : latency_ms) total += b.load(std::memory_order_relaxed);
+  if (total == 0) return -1;
+  const double target = fraction * static_cast<double>(total);
+  uint64_t seen = 0;
+  for (int i = 0; i < kLatencyBuckets; ++i) {
+    seen += latency_ms[static_cast<size_t>(i)].load(std::memory_order_relaxed);
+    if (static_cast<double>(seen) >= target) return i + 1;  // upper edge of the bucket
+  }
+  return kLatencyBuckets;
 }
 
 void Room::FanOut(VideoOutput& output, rtp::TimePoint now) {
   const codecs::payload::PayloadArena& payloads = output.payloads();
   uint64_t sent = 0;
-  for (auto& pp : participants_) {
+  for (auto& pp : video_participants_) {
     Participant& p = *pp;
     if (!p.video || p.video->output != &output || !p.video->link) continue;
     VideoLeg& leg = *p.video;
@@ -195,9 +222,9 @@ void Room::FanOut(VideoOutput& output, rtp::TimePoint now) {
       header.sequence_number = leg.link->NextSequence();
       header.timestamp = timestamp;
       header.ssrc = leg.link->local_ssrc();
-      const size_t header_size = rtp::WriteRtpHeader(header, send_buffer_);
-      std::memcpy(send_buffer_.data() + header_size, payload.data(), payload.size());
-      if (leg.link->SendRtp(send_buffer_, header_size + payload.size())) {
+      const size_t header_size = rtp::WriteRtpHeader(header, video_send_buffer_);
+      std::memcpy(video_send_buffer_.data() + header_size, payload.data(), payload.size());
+      if (leg.link->SendRtp(video_send_buffer_, header_size + payload.size())) {
         leg.link->send_statistics().OnPacketSent(timestamp, now, payload.size());
         ++sent;
       }

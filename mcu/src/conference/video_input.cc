@@ -89,6 +89,7 @@ void VideoInput::DecodeFrame(const rtp::VideoFrame& frame, rtp::TimePoint now) {
     current_ = (*decoded)->picture;
     current_valid_ = true;
     last_intact_ = now;
+    fresh_arrival_ = frame.last_arrival;
     stalled_ = false;
   }
 }

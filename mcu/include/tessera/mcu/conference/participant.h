@@ -68,9 +68,9 @@ struct Participant {
   int64_t synthetic_sample = 0;
   std::array<int16_t, AudioInput::kTickSamples> synthetic_audio{};
 
-  mixer::AudioSourceHandle mixer_source;
+  mixer::AudioSourceHandle mixer_source;  // audio strand
   bool in_mixer = false;
-  int64_t last_spoke = -1;  // tick of the last time it took the floor (speaker order)
+  int64_t last_spoke = -1;  // video strand: tick it last took the floor (speaker order)
 
   bool has_video_source() const { return synthetic || (video && video->input); }
   bool has_audio_source() const { return synthetic || (audio && audio->input); }

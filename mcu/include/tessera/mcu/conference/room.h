@@ -13,15 +13,21 @@
 //
 // A tick that starts late is counted and the clock moves to the next deadline still
 // ahead (it never tries to catch up with a burst). Commands from the control plane are
-// posted onto the strand, so they apply between ticks.
+// posted onto the strands, so they apply between ticks.
 //
-// Thread safety: every method but the constructor and the summary counters runs on the
-// room's strand; the public entry points post there.
+// Thread safety: two strands of the media pool, so that a long video tick (compose and
+// encode take milliseconds) never delays the audio clock. The audio strand owns the mixer,
+// the listener encodings and every participant's audio leg; the video strand owns the
+// scene, the compositor, the outputs and every participant's video leg and picture. They
+// share only the Participant objects (each touching its own half) and one message: the
+// audio strand posts active-speaker changes to the video strand. The public entry points
+// post to the strands; counters are atomics readable anywhere.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -62,6 +68,13 @@ struct RoomCounters {
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
   std::atomic<int> participants{0};
   std::atomic<int> outputs{0};
+  // Added latency, per source frame shown: from the arrival of its last packet to the
+  // sending of the first packet of the first composed frame that shows it, in 1 ms buckets
+  // (the last bucket holds everything from kLatencyBuckets - 1 ms up).
+  static constexpr int kLatencyBuckets = 256;
+  std::array<std::atomic<uint64_t>, kLatencyBuckets> latency_ms{};
+  // The latency below which `fraction` (0.5, 0.99) of the samples fall, in ms; -1 if none.
+  double LatencyPercentile(double fraction) const;
 };
 
 class Room {
@@ -89,17 +102,22 @@ class Room {
 
  private:
   // room_lifecycle.cc
-  void AddOnStrand(std::shared_ptr<Participant> participant);
-  void RemoveOnStrand(const std::string& id, const std::function<void(bool)>& done);
+  void AddAudio(const std::shared_ptr<Participant>& participant);
+  void AddVideo(const std::shared_ptr<Participant>& participant);
+  // Removes from the audio strand's list; returns the participant (null if unknown).
+  std::shared_ptr<Participant> RemoveAudio(const std::string& id);
+  void RemoveVideo(const std::string& id, std::shared_ptr<Participant> from_audio,
+                   const std::function<void(bool)>& done);
+  void OnActiveSpeaker(uint32_t number);
   void AttachVideo(Participant& p);
   void DetachVideo(Participant& p);
   void CloseLinks(Participant& p);
   void MarkSceneDirty() { scene_dirty_ = true; }
   // room_rtp.cc
-  void DrainPackets(rtp::TimePoint now);
+  void DrainPackets(bool video, rtp::TimePoint now);
   void DrainLink(Participant& p, bool video, rtp::TimePoint now);
   void HandleRtcp(Participant& p, bool video, std::span<const uint8_t> rtcp, rtp::TimePoint arrival);
-  void SendReports(rtp::TimePoint now);
+  void SendReports(bool video, rtp::TimePoint now);
   void SendReport(Participant& p, bool video, rtp::TimePoint now);
   // room_audio.cc
   void ScheduleAudio();
@@ -110,12 +128,14 @@ class Room {
   void VideoTick();
   void RebuildScene();
   void FanOut(VideoOutput& output, rtp::TimePoint now);
+  void RecordLatency(rtp::TimePoint sent);
   uint32_t VideoClock(rtp::TimePoint now) const;
 
   RoomConfig config_;
   std::vector<RungConfig> rungs_;
   RoomOptions options_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::strand<boost::asio::io_context::executor_type> audio_strand_;
+  boost::asio::strand<boost::asio::io_context::executor_type> video_strand_;
   boost::asio::io_context& network_;
   PoolParallelFor& parallel_for_;
   mixer::TextRenderer* text_;  // not owned
@@ -124,17 +144,22 @@ class Room {
   rtp::TimePoint epoch_;
   rtp::TimePoint next_audio_;
   rtp::TimePoint next_video_;
-  bool stopped_ = false;
-  int64_t audio_tick_ = 0;
-  int64_t video_tick_ = 0;
+  std::atomic<uint32_t> next_number_{1};
 
-  // Strand-owned state.
-  std::vector<std::shared_ptr<Participant>> participants_;  // join order
-  std::map<std::string, std::unique_ptr<VideoOutput>> outputs_;
+  // Audio strand.
+  bool audio_stopped_ = false;
+  int64_t audio_tick_ = 0;
+  std::vector<std::shared_ptr<Participant>> audio_participants_;  // join order
   mixer::AudioMixer mixer_;
   std::map<std::string, std::unique_ptr<AudioEncoding>> listener_encodings_;
   std::vector<mixer::AudioInput> mix_inputs_;
-  uint32_t next_number_ = 1;
+  std::vector<uint8_t> audio_send_buffer_;  // one packet + SRTP trailer
+
+  // Video strand.
+  bool video_stopped_ = false;
+  int64_t video_tick_ = 0;
+  std::vector<std::shared_ptr<Participant>> video_participants_;  // join order
+  std::map<std::string, std::unique_ptr<VideoOutput>> outputs_;
   mixer::AudioSourceId active_speaker_ = mixer::kNoAudioSource;
 
   // Video scene: sources in layout order, rebuilt when participants or the floor change.
@@ -149,7 +174,7 @@ class Room {
   std::map<std::pair<int, int>, I420Buffer> scaled_;  // canvas scaled to smaller outputs
   std::vector<VideoOutput*> due_outputs_;
 
-  std::vector<uint8_t> send_buffer_;  // one packet + SRTP trailer
+  std::vector<uint8_t> video_send_buffer_;  // one packet + SRTP trailer
   RoomCounters counters_;
 };
 

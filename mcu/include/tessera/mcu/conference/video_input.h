@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "tessera/base/video_frame.h"
@@ -61,6 +62,9 @@ class VideoInput {
   int payload_type() const { return payload_type_; }
   const rtp::VideoReceiveStream& stream() const { return stream_; }
   const VideoInputStats& stats() const { return stats_; }
+  // When the last packet of the newest intact picture arrived, until TakeFreshArrival()
+  // hands it out once (latency measurement: each picture is counted when first shown).
+  std::optional<rtp::TimePoint> TakeFreshArrival() { return std::exchange(fresh_arrival_, std::nullopt); }
   const codecs::VideoDecoder& decoder() const { return *decoder_; }
 
  private:
@@ -77,6 +81,7 @@ class VideoInput {
   I420View current_;                  // the decoder's latest intact picture (until its next call)
   bool current_valid_ = false;
   std::optional<rtp::TimePoint> last_intact_;
+  std::optional<rtp::TimePoint> fresh_arrival_;
   bool was_visible_ = false;
   bool stalled_ = false;
   VideoInputStats stats_;
