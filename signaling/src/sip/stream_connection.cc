@@ -31,6 +31,12 @@ class TcpConnection final : public StreamConnection {
   void AsyncWrite(std::function<void(const boost::system::error_code&, size_t)> done) override {
     asio::async_write(socket_, asio::buffer(queue_.front().bytes), std::move(done));
   }
+  size_t TryWriteNow(std::string_view bytes) override {
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    const size_t n = ec ? 0 : socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    return ec ? 0 : n;
+  }
 
  private:
   tcp::socket socket_;
@@ -190,6 +196,25 @@ void StreamConnection::Write(std::string bytes, TransportLayer::SendCallback on_
 
 void StreamConnection::WriteMore() {
   if (writing_ || queue_.empty() || !open()) return;
+  // Most messages fit the socket buffer: write them now, without a handler.
+  while (!queue_.empty()) {
+    std::string& front = queue_.front().bytes;
+    const size_t n = TryWriteNow(front);
+    if (n == 0) break;
+    if (n < front.size()) {
+      front.erase(0, n);
+      queued_bytes_ -= n;
+      break;
+    }
+    queued_bytes_ -= front.size();
+    queue_.pop_front();
+    ++owner_->stats.messages_sent;
+  }
+  if (queue_.empty()) {
+    TouchIdle();
+    if (close_after_write_) Close(asio::error::eof);
+    return;
+  }
   writing_ = true;
   AsyncWrite([self = shared_from_this()](const boost::system::error_code& e, size_t) {
     self->writing_ = false;

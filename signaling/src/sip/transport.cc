@@ -156,9 +156,8 @@ void TransportLayer::Impl::SendErrorResponse(const ParseError& error, const Sour
     connection->Write(std::move(*response), {});
     return;
   }
-  auto bytes = std::make_shared<std::string>(std::move(*response));
-  udp.async_send_to(asio::buffer(*bytes), udp::endpoint(source.address, source.port),
-                    [bytes](const boost::system::error_code&, size_t) {});
+  boost::system::error_code ignored;
+  udp.send_to(asio::buffer(*response), udp::endpoint(source.address, source.port), 0, ignored);
 }
 
 void TransportLayer::Impl::AddConnection(const std::shared_ptr<StreamConnection>& c) {
@@ -275,6 +274,7 @@ Result<void, std::string> TransportLayer::Start() {
       return MakeUnexpected(
           fmt::format("cannot listen on {} ({}): {}", Where(*o.udp), o.udp->config_key, ec.message()));
     }
+    s.udp.non_blocking(true, ec);
     // Bursts of INVITEs arrive faster than one thread reads them: give the kernel room.
     s.udp.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
     s.udp.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
@@ -344,16 +344,17 @@ void TransportLayer::Send(const Destination& d, std::string bytes, SendCallback 
       if (on_error) on_error(asio::error::address_family_not_supported);
       return;
     }
-    auto buffer = std::make_shared<std::string>(std::move(bytes));
+    // Datagrams go out at once (the socket is non-blocking): no allocation or handler per
+    // message, and a BYE sent while shutting down still leaves before the socket closes.
+    boost::system::error_code ec;
+    s.udp.send_to(asio::buffer(bytes), udp::endpoint(d.address, d.port), 0, ec);
+    if (ec) {
+      ++s.stats.send_failures;
+      TLOG_WARN_RATE_LIMITED(s.log_limit, kLog, "UDP send to {} failed: {}", d.ToString(), ec.message());
+      if (on_error && ec != asio::error::would_block) on_error(ec);
+      return;
+    }
     ++s.stats.messages_sent;
-    s.udp.async_send_to(
-        asio::buffer(*buffer), udp::endpoint(d.address, d.port),
-        [impl = impl_, buffer, on_error = std::move(on_error)](const boost::system::error_code& ec, size_t) {
-          if (ec && !impl->stopped) {
-            ++impl->stats.send_failures;
-            if (on_error) on_error(ec);
-          }
-        });
     return;
   }
   if (auto c = s.FindConnection(d)) {

@@ -94,6 +94,8 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   virtual void AsyncRead(std::function<void(const boost::system::error_code&, size_t)> done) = 0;
   virtual void AsyncWrite(std::function<void(const boost::system::error_code&, size_t)> done) = 0;
   virtual void ShutdownStream() {}
+  // Writes what the kernel takes without blocking (0 if nothing, or if not supported).
+  virtual size_t TryWriteNow(std::string_view) { return 0; }
   virtual void SetServerName(const std::string&, bool /*verify*/) {}
 
   void OnOpen();
