@@ -210,27 +210,23 @@ std::string SerializeSdp(const SessionDescription& s) {
       AppendAttribute(out, "rtcp", v);
     }
     if (m.rtcp_mux) AppendAttribute(out, "rtcp-mux", std::nullopt);
-    // rtpmap with its fmtp lines, then the feedback lines: the usual layout, and every list
-    // keeps its order so that parsing what we wrote gives the same structure.
+    // rtpmap followed by its fmtp lines (the usual layout), taking fmtp lines only from the
+    // front of their list so that their order, like every list's, survives a parse of what
+    // we wrote (found by sdp_fuzzer).
     auto write_fmtp = [&](const Fmtp& fp) {
       AppendAttribute(out, "fmtp", fp.parameters.empty() ? fp.format : fp.format + " " + fp.parameters);
     };
-    std::vector<bool> fmtp_written(m.fmtps.size(), false);
+    size_t next_fmtp = 0;
     for (const RtpMap& r : m.rtpmaps) {
       std::string v = fmt::format("{} {}/{}", r.payload_type, r.encoding_name, r.clock_rate);
       if (r.channels) v += fmt::format("/{}", r.channels);
       AppendAttribute(out, "rtpmap", v);
       const std::string pt = std::to_string(r.payload_type);
-      for (size_t i = 0; i < m.fmtps.size(); ++i) {
-        if (!fmtp_written[i] && m.fmtps[i].format == pt) {
-          write_fmtp(m.fmtps[i]);
-          fmtp_written[i] = true;
-        }
-      }
+      while (next_fmtp < m.fmtps.size() && m.fmtps[next_fmtp].format == pt)
+        write_fmtp(m.fmtps[next_fmtp++]);
     }
-    for (size_t i = 0; i < m.fmtps.size(); ++i) {
-      if (!fmtp_written[i]) write_fmtp(m.fmtps[i]);
-    }
+    for (; next_fmtp < m.fmtps.size(); ++next_fmtp)
+      write_fmtp(m.fmtps[next_fmtp]);
     for (const RtcpFeedback& fb : m.rtcp_feedback) {
       AppendAttribute(out, "rtcp-fb", fb.format + " " + fb.type + (fb.parameter.empty() ? "" : " " + fb.parameter));
     }

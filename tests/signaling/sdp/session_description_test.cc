@@ -324,3 +324,24 @@ TEST(Sdp, ParsesEveryDescriptionCapturedFromRealPeers) {
 
 }  // namespace
 }  // namespace tessera::signaling::sdp
+
+namespace tessera::signaling::sdp {
+namespace {
+
+// Found by sdp_fuzzer: fmtp lines out of rtpmap order came back reordered.
+TEST(Sdp, SerializerKeepsTheOrderOfFmtpLinesThatDoNotFollowTheirRtpmaps) {
+  const std::string text =
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 1 RTP/AVP 96 98 99\r\n"
+      "a=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=0\r\na=fmtp:99 profile-id=1\r\n"
+      "a=rtpmap:98 MP4V-ES/90000\r\na=fmtp:98 profile-level-id=3\r\na=rtpmap:99 H265/90000\r\n"
+      "a=fmtp:99 profile-id=1\r\n";
+  auto sdp = ParseSdp(text);
+  ASSERT_TRUE(sdp) << sdp.error().ToString();
+  auto again = ParseSdp(SerializeSdp(*sdp));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->media[0].fmtps, sdp->media[0].fmtps);
+  EXPECT_EQ(*again, *sdp);
+}
+
+}  // namespace
+}  // namespace tessera::signaling::sdp
