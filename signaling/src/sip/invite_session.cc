@@ -339,6 +339,7 @@ void InviteSession::OnAck(const Message& ack) {
   }
   if (state_ == CallState::kConnecting) {
     state_ = CallState::kConfirmed;
+    if (uas_timer_.response) StartSessionTimer(uas_timer_.response->seconds, uas_timer_.we_refresh);
     TLOG_DEBUG(kLog, "call {}: established", id_);
     if (observer_) observer_->OnEstablished(*this, answer);
   }

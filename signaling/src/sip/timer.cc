@@ -70,6 +70,12 @@ void AsioTimerService::Arm() {
   });
 }
 
+void AsioTimerService::CancelAll() {
+  heap_.Clear();
+  timer_.cancel();
+  armed_for_.reset();
+}
+
 void ManualTimerService::Advance(Clock::duration d) {
   const Clock::time_point end = now_ + d;
   while (true) {

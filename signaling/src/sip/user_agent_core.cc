@@ -70,6 +70,8 @@ void UserAgentCore::Stop() {
   resolver_.cancel();
   closed_ = true;
   if (transport_) transport_->Stop();
+  // Transactions still counting down have nothing left to send: let the io_context go idle.
+  if (owned_timers_) static_cast<AsioTimerService*>(owned_timers_.get())->CancelAll();
 }
 
 std::shared_ptr<Call> UserAgentCore::Dial(const DialOptions& options, CallObserver* observer) {

@@ -206,8 +206,26 @@ TEST_P(CallTest, SessionRefreshesKeepTheCallUpAndMissingOnesEndIt) {
   EXPECT_EQ(BObserver().end->reason, CallEnd::Reason::kSessionExpired);
 }
 
+TEST_P(CallTest, SessionNeverRefreshedExpiresAtTheCallee) {
+  UserAgentOptions b_options = testing::LoopbackUa(GetParam());
+  b_options.session_timer = {90s, 90s};
+  b_ = h_.Make(b_options, b_handler_);
+  b_handler_.on_call = [](Call& c) { c.Answer(TestSdp("bob", 50000)); };
+  auto call = DialB();
+  ASSERT_TRUE(
+      h_.Pump([&] { return b_handler_.calls.size() == 1 && b_handler_.calls[0]->state() == CallState::kConfirmed; }));
+  a_->transport().Stop();  // the refresher goes away before its first refresh
+  h_.AdvanceAndPump(59s, 1s);
+  EXPECT_FALSE(BObserver().ended());
+  h_.AdvanceAndPump(2s, 1s);  // 90 s - min(32 s, 30 s) after the ACK
+  ASSERT_TRUE(BObserver().ended());
+  EXPECT_EQ(BObserver().end->reason, CallEnd::Reason::kSessionExpired);
+}
+
 INSTANTIATE_TEST_SUITE_P(OverUdpAndTcp, CallTest, ::testing::Values(TransportType::kUdp, TransportType::kTcp),
-                         [](const auto& param_info) { return param_info.param == TransportType::kUdp ? "Udp" : "Tcp"; });
+                         [](const auto& param_info) {
+                           return param_info.param == TransportType::kUdp ? "Udp" : "Tcp";
+                         });
 
 class AuthTest : public ::testing::Test {
  protected:

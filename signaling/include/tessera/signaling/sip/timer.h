@@ -43,6 +43,10 @@ class TimerHeap {
   // The earliest pending deadline, if any.
   std::optional<TimerService::Clock::time_point> NextDeadline();
   size_t size() const { return callbacks_.size(); }
+  void Clear() {
+    callbacks_.clear();
+    heap_ = {};
+  }
 
  private:
   struct Entry {
@@ -63,6 +67,8 @@ class AsioTimerService final : public TimerService {
   Id Start(Clock::duration delay, std::function<void()> callback) override;
   void Cancel(Id id) override { heap_.Cancel(id); }
   size_t pending() const override { return heap_.size(); }
+  // Drops every pending timer, so the io_context has nothing left to wait for.
+  void CancelAll();
 
  private:
   void Arm();
