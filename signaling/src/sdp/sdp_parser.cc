@@ -104,7 +104,8 @@ class Parser {
       case 'o':
         return OriginLine(value);
       case 's':
-        sdp_.session_name = std::string(value);
+        // RFC 4566 §5.3: never empty; "-" stands for "no name" (what we write for "").
+        sdp_.session_name = value.empty() ? std::string("-") : std::string(value);
         return std::nullopt;
       case 'i':
         (m ? m->information : sdp_.information) = std::string(value);

@@ -345,3 +345,17 @@ TEST(Sdp, SerializerKeepsTheOrderOfFmtpLinesThatDoNotFollowTheirRtpmaps) {
 
 }  // namespace
 }  // namespace tessera::signaling::sdp
+
+namespace tessera::signaling::sdp {
+namespace {
+
+// Found by sdp_fuzzer: an empty s= line was written back as "s=-".
+TEST(Sdp, EmptySessionNameReadsAsADash) {
+  auto sdp = ParseSdp("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=\r\nt=0 0\r\n");
+  ASSERT_TRUE(sdp);
+  EXPECT_EQ(sdp->session_name, "-");
+  EXPECT_EQ(*ParseSdp(SerializeSdp(*sdp)), *sdp);
+}
+
+}  // namespace
+}  // namespace tessera::signaling::sdp
