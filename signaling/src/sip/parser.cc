@@ -30,8 +30,8 @@ ParseError HeaderError(std::string_view what, std::string_view header, std::stri
 
 // Locates the empty line that ends the header block. `header_end` is the offset of the line
 // break ending the last header line; `body_start` the first byte after the empty line.
-bool FindHeaderEnd(std::string_view data, size_t* header_end, size_t* body_start) {
-  for (size_t i = data.find('\n'); i != std::string_view::npos; i = data.find('\n', i + 1)) {
+bool FindHeaderEnd(std::string_view data, size_t* header_end, size_t* body_start, size_t from = 0) {
+  for (size_t i = data.find('\n', from); i != std::string_view::npos; i = data.find('\n', i + 1)) {
     if (i + 1 < data.size() && data[i + 1] == '\n') {
       *header_end = i;
       *body_start = i + 2;
@@ -373,7 +373,7 @@ StreamFramer::Frame StreamFramer::Next() {
   Frame frame;
   while (true) {
     std::string_view data = std::string_view(buffer_).substr(consumed_);
-    if (data.starts_with("\r\n")) {
+    if (!pending_total_ && scan_from_ == 0 && data.starts_with("\r\n")) {
       if (data.starts_with("\r\n\r\n")) {  // RFC 5626 keep-alive ping
         consumed_ += 4;
         frame.status = Status::kPing;
@@ -384,36 +384,47 @@ StreamFramer::Frame StreamFramer::Next() {
       continue;
     }
     if (data.empty()) return frame;
-    size_t header_end = 0;
-    size_t body_start = 0;
-    if (!FindHeaderEnd(data.substr(0, std::min(data.size(), max_ + 4)), &header_end, &body_start)) {
-      if (data.size() > max_) {
-        frame.status = Status::kError;
-        frame.error = Error(513, fmt::format("Message Too Large (headers exceed {} bytes)", max_));
-        FillEnvelope(data.substr(0, max_), frame.error);
+    if (!pending_total_) {
+      // Resume the search where the last read stopped (minus a possible split "\r\n\r"):
+      // a peer trickling bytes must not make every read rescan the whole header block.
+      size_t header_end = 0;
+      size_t body_start = 0;
+      const std::string_view window = data.substr(0, std::min(data.size(), max_ + 4));
+      const size_t from = scan_from_ > 3 ? scan_from_ - 3 : 0;
+      scanned_ += window.size() - std::min(from, window.size());
+      if (!FindHeaderEnd(window, &header_end, &body_start, from)) {
+        scan_from_ = window.size();
+        if (data.size() > max_) {
+          frame.status = Status::kError;
+          frame.error = Error(513, fmt::format("Message Too Large (headers exceed {} bytes)", max_));
+          FillEnvelope(data.substr(0, max_), frame.error);
+        }
+        return frame;
       }
-      return frame;
+      uint64_t length = 0;
+      const LengthStatus ls = FindContentLength(data.substr(0, header_end), &length);
+      if (ls != LengthStatus::kFound) {
+        frame.status = Status::kError;
+        frame.error =
+            Error(400, ls == LengthStatus::kMissing ? "Missing Content-Length header (required on stream transports)"
+                                                    : "Malformed Content-Length header");
+        FillEnvelope(data.substr(0, body_start), frame.error);
+        return frame;
+      }
+      if (body_start + length > max_) {
+        frame.status = Status::kError;
+        frame.error = Error(513, fmt::format("Message Too Large (limit {} bytes)", max_));
+        FillEnvelope(data.substr(0, body_start), frame.error);
+        return frame;
+      }
+      pending_total_ = body_start + length;
     }
-    uint64_t length = 0;
-    const LengthStatus ls = FindContentLength(data.substr(0, header_end), &length);
-    if (ls != LengthStatus::kFound) {
-      frame.status = Status::kError;
-      frame.error =
-          Error(400, ls == LengthStatus::kMissing ? "Missing Content-Length header (required on stream transports)"
-                                                  : "Malformed Content-Length header");
-      FillEnvelope(data.substr(0, body_start), frame.error);
-      return frame;
-    }
-    if (body_start + length > max_) {
-      frame.status = Status::kError;
-      frame.error = Error(513, fmt::format("Message Too Large (limit {} bytes)", max_));
-      FillEnvelope(data.substr(0, body_start), frame.error);
-      return frame;
-    }
-    if (data.size() < body_start + length) return frame;
+    if (data.size() < *pending_total_) return frame;
     frame.status = Status::kMessage;
-    frame.message = data.substr(0, body_start + length);
+    frame.message = data.substr(0, *pending_total_);
     consumed_ += frame.message.size();
+    pending_total_.reset();
+    scan_from_ = 0;
     return frame;
   }
 }

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -64,11 +65,16 @@ class StreamFramer {
   // Returns the next complete item; call until kNeedMore.
   Frame Next();
   size_t buffered() const { return buffer_.size() - consumed_; }
+  // Bytes examined while looking for header ends: linear in the input, however it is cut.
+  size_t scanned_bytes_for_test() const { return scanned_; }
 
  private:
   size_t max_;
   std::string buffer_;
-  size_t consumed_ = 0;  // bytes of buffer_ already returned
+  size_t consumed_ = 0;                  // bytes of buffer_ already returned
+  size_t scan_from_ = 0;                 // where the search for the header end resumes
+  std::optional<size_t> pending_total_;  // size of the message being received, once known
+  size_t scanned_ = 0;
 };
 
 }  // namespace tessera::signaling::sip
