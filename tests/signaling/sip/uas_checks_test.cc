@@ -8,6 +8,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "rfc4475_messages.h"
+#include "tessera/signaling/sip/dial_in_policy.h"
 #include "tessera/signaling/sip/parser.h"
 #include "ua_harness.h"
 
@@ -204,6 +205,34 @@ TEST_F(UasChecksTest, InfoCarriesDtmfAndKeyframeRequests) {
   EXPECT_EQ(handler_.observers[0]->events.back(), "keyframe");
   EXPECT_EQ(Exchange(in_dialog("BYE", 7, "", "")).status, 200);
   EXPECT_EQ(handler_.observers[0]->end->reason, CallEnd::Reason::kRemoteHangup);
+}
+
+// The dial-in policy finds rooms by Request-URI user, or by To user when a PBX routes the
+// call to our registered contact.
+class DialInPolicyTest : public UasChecksTest {
+ protected:
+  void SetUp() override {
+    ua_ = h_.Make(testing::LoopbackUa(), policy_);
+    client_.open(asio::ip::udp::v4());
+    client_.bind({asio::ip::make_address("127.0.0.1"), 0});
+    server_ = {asio::ip::make_address("127.0.0.1"), ua_->transport().port(TransportType::kUdp)};
+  }
+  DialInPolicy policy_{{{"1000", {"demo"}, false}, {"2000", {}, true}}};
+};
+
+TEST_F(DialInPolicyTest, RefusesUnknownAndLockedRoomsAndSaysMediaIsNotAvailableYet) {
+  const std::string sdp = testing::TestSdp("probe", 30000);
+  auto invite = [&](std::string uri, std::string to_user) {
+    std::string m = Request("INVITE", "Content-Type: application/sdp\n", sdp, uri);
+    m.replace(m.find("To: <sip:1000@127.0.0.1>"), 24, "To: <sip:" + to_user + "@127.0.0.1>");
+    return Exchange(m);
+  };
+  EXPECT_EQ(invite("sip:9999@127.0.0.1", "9999").status, 404);
+  EXPECT_EQ(invite("sip:2000@127.0.0.1", "2000").status, 403);
+  const Message busy = invite("sip:%64emo@127.0.0.1", "demo");  // escaped alias
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.reason, "Service Unavailable (media not available yet)");
+  EXPECT_EQ(invite("sip:tessera@127.0.0.1", "1000").status, 503);  // via a PBX: the To user
 }
 
 }  // namespace
