@@ -8,7 +8,9 @@
 #
 # SIPp offers a fixed rate (-r) above what the server can take and limits outstanding
 # transactions (-l); the rate reported is completed transactions / elapsed seconds, median
-# of 3 runs. The last lines read "name: value".
+# of 3 runs. When kamailio is installed, the same OPTIONS load is also sent to a kamailio
+# with one worker answering statelessly (sl_send_reply), as a peer measured in the same run.
+# The last lines read "name: value".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 build="${1:-$root/build/release}"
@@ -20,8 +22,10 @@ command -v sipp >/dev/null || { echo "sipp not found (apt-get install sip-tester
 
 work="$(mktemp -d)"
 pid=""
+kpid=""
 cleanup() {
   [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n "$kpid" ]] && kill -TERM "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,22 +49,29 @@ id = "1000"
 TOML
 "$binary" --config "$work/tessera.toml" > "$work/tessera.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do
-  grep -q "started with" "$work/tessera.log" 2>/dev/null && break
-  sleep 0.05
-done
-grep -q "started with" "$work/tessera.log" || { cat "$work/tessera.log"; exit 1; }
+# wait_udp <port>: bounded wait until something listens on 127.0.0.1:<port> (the log level
+# is "warn" so that logging does not weigh on the rate; there is no start-up line to wait for).
+wait_udp() {
+  local hex
+  hex=$(printf '0100007F:%04X' "$1")
+  for _ in $(seq 200); do
+    grep -q "$hex" /proc/net/udp && return 0
+    sleep 0.05
+  done
+  return 1
+}
+wait_udp "$sip_port" || { echo "tessera did not bind $sip_port" >&2; cat "$work/tessera.log" >&2; exit 1; }
 
 sed 's/@STATUS@/404/; s/@REASON@/Room Not Found/; s/<pause milliseconds="1200"\/>//' \
   "$scenarios/invite_rejected.xml.in" > "$work/invite_404.xml"
 
-# run <scenario> <service>: prints completed transactions per second.
+# run <scenario> <service> [target port]: prints completed, failed, transactions per second.
 run() {
-  local scenario=$1 service=$2 port
+  local scenario=$1 service=$2 target=${3:-$sip_port} port
   port=$(free_port)
   local start end
   start=$(date +%s.%N)
-  (cd "$work" && sipp -sf "$scenario" "127.0.0.1:$sip_port" -s "$service" -i 127.0.0.1 -p "$port" \
+  (cd "$work" && sipp -sf "$scenario" "127.0.0.1:$target" -s "$service" -i 127.0.0.1 -p "$port" \
      -m "$count" -r 20000 -l 500 -nostdin -timeout 120s -trace_stat -stf "$work/stat.csv" > "$work/sipp.out" 2>&1) || true
   end=$(date +%s.%N)
   local ok failed
@@ -81,3 +92,37 @@ for kind in options invite404; do
   done
   echo "sipp_${kind}_transactions_per_second: $(median "${rates[@]}")"
 done
+
+if command -v kamailio >/dev/null; then
+  kport=$(free_port)
+  cat > "$work/kamailio.cfg" <<KCFG
+#!KAMAILIO
+debug=1
+log_stderror=yes
+children=1
+auto_aliases=no
+listen=udp:127.0.0.1:$kport
+disable_tcp=yes
+loadmodule "sl.so"
+loadmodule "textops.so"
+request_route {
+  # The scenario checks Allow/Accept/Supported, so kamailio adds the same headers tessera sends.
+  if (is_method("OPTIONS")) {
+    append_to_reply("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE\\r\\nAccept: application/sdp\\r\\nSupported: timer, 100rel\\r\\n");
+    sl_send_reply("200", "OK");
+    exit;
+  }
+  sl_send_reply("404", "Not here");
+}
+KCFG
+  kamailio -f "$work/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$work" -P "$work/kamailio.pid" > "$work/kamailio.log" 2>&1 &
+  kpid=$!
+  wait_udp "$kport" || { echo "kamailio did not bind $kport" >&2; cat "$work/kamailio.log" >&2; exit 1; }
+  rates=()
+  for _ in 1 2 3; do
+    read -r ok failed rate <<<"$(run "$scenarios/options.xml" ping "$kport")"
+    echo "kamailio options: $ok completed, $failed failed, $rate/s" >&2
+    rates+=("$rate")
+  done
+  echo "kamailio_stateless_options_per_second: $(median "${rates[@]}")"
+fi
