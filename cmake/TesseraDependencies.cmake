@@ -25,6 +25,9 @@ endmacro()
 
 tessera_require_pkg(avcodec libavcodec libavcodec-dev)
 tessera_require_pkg(avformat libavformat libavformat-dev)
+# Only benchmarks/mixer/compare_compositor links libavfilter: FFmpeg's filter graph is the
+# peer the compositor is measured against. tessera_mixer itself never uses FFmpeg.
+tessera_require_pkg(avfilter libavfilter libavfilter-dev)
 tessera_require_pkg(avutil libavutil libavutil-dev)
 tessera_require_pkg(swscale libswscale libswscale-dev)
 tessera_require_pkg(swresample libswresample libswresample-dev)

@@ -11,7 +11,7 @@ function(tessera_library name)
   target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE tessera_compile_options ${ARG_PRIVATE_DEPS})
 endfunction()
 
-# tessera_isa_sources(<target> <ISA: SSE41|AVX2|AVX512> files...)
+# tessera_isa_sources(<target> <ISA: SSE41|AVX2|AVX512|AVX512VBMI> files...)
 # Compiles the given kernel files with that ISA's flags only (style.md practice 1).
 function(tessera_isa_sources target isa)
   target_sources(${target} PRIVATE ${ARGN})

@@ -38,8 +38,8 @@ std::string CpuFeatures::ToString() const {
   static constexpr struct {
     CpuFeature f;
     const char* name;
-  } kNames[] = {{kCpuSse2, "sse2"}, {kCpuSsse3, "ssse3"}, {kCpuSse41, "sse4.1"},
-                {kCpuAvx, "avx"},   {kCpuAvx2, "avx2"},   {kCpuAvx512, "avx512"}};
+  } kNames[] = {{kCpuSse2, "sse2"}, {kCpuSsse3, "ssse3"},   {kCpuSse41, "sse4.1"},         {kCpuAvx, "avx"},
+                {kCpuAvx2, "avx2"}, {kCpuAvx512, "avx512"}, {kCpuAvx512Vbmi, "avx512vbmi"}};
   std::string out;
   for (const auto& n : kNames) {
     if (Has(n.f)) {
@@ -71,6 +71,7 @@ CpuFeatures DetectCpuFeatures() {
     const uint32_t avx512_needed = bit_AVX512F | bit_AVX512BW | bit_AVX512VL | bit_AVX512DQ;
     if ((bits & kCpuAvx2) && zmm_state && (l7.ebx & avx512_needed) == avx512_needed) {
       bits |= kCpuAvx512;
+      if (l7.ecx & bit_AVX512VBMI) bits |= kCpuAvx512Vbmi;
     }
   }
   return CpuFeatures(bits);
@@ -83,7 +84,8 @@ std::optional<uint32_t> ParseCpuMask(std::string_view text) {
   if (text == "sse4.1" || text == "sse41") return kAllUpTo(kCpuSse41);
   if (text == "avx") return kAllUpTo(kCpuAvx);
   if (text == "avx2") return kAllUpTo(kCpuAvx2);
-  if (text == "avx512" || text == "all") return kAllUpTo(kCpuAvx512);
+  if (text == "avx512") return kAllUpTo(kCpuAvx512);
+  if (text == "avx512vbmi" || text == "all") return kAllUpTo(kCpuAvx512Vbmi);
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     uint32_t value = 0;
     for (char c : text.substr(2)) {
@@ -113,7 +115,7 @@ CpuFeatures GetCpuFeatures() {
     if (!mask) {
       TLOG_WARN(kLog,
                 "TESSERA_CPU_MASK='{}' is not understood (expected c, sse2, ssse3, sse4.1, "
-                "avx, avx2, avx512 or 0x<hex>); using the C kernels only",
+                "avx, avx2, avx512, avx512vbmi or 0x<hex>); using the C kernels only",
                 env);
       return CpuFeatures(0);
     }

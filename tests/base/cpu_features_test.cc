@@ -12,6 +12,11 @@ TEST(CpuMask, LevelNamesIncludeEverythingBelowThem) {
   const uint32_t all = *ParseCpuMask("avx512");
   EXPECT_TRUE(CpuFeatures(all).Has(kCpuAvx512));
   EXPECT_TRUE(CpuFeatures(all).Has(kCpuAvx2));
+  EXPECT_FALSE(CpuFeatures(all).Has(kCpuAvx512Vbmi));  // "avx512" is the Skylake-SP level
+  const uint32_t vbmi = *ParseCpuMask("avx512vbmi");
+  EXPECT_TRUE(CpuFeatures(vbmi).Has(kCpuAvx512Vbmi));
+  EXPECT_TRUE(CpuFeatures(vbmi).Has(kCpuAvx512));
+  EXPECT_EQ(ParseCpuMask("all"), vbmi);
 }
 
 TEST(CpuMask, HexMaskIsTakenLiterally) {
@@ -40,6 +45,9 @@ TEST(CpuFeatures, DetectionIsConsistent) {
   EXPECT_TRUE(f.Has(kCpuSse2));
   if (f.Has(kCpuAvx512)) {
     EXPECT_TRUE(f.Has(kCpuAvx2));
+  }
+  if (f.Has(kCpuAvx512Vbmi)) {
+    EXPECT_TRUE(f.Has(kCpuAvx512));
   }
   if (f.Has(kCpuAvx2)) {
     EXPECT_TRUE(f.Has(kCpuAvx));

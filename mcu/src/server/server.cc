@@ -90,4 +90,44 @@ ServerInfo Server::GetServerInfo() const {
                     codecs::CodecLibraryVersions()};
 }
 
+namespace {
+RoomSummary SummaryOf(const RoomConfig& room) {
+  return RoomSummary{room.id, room.name, room.aliases, room.locked, !room.pin.empty(), false, 0, 0};
+}
+ControlError NoEngine() {
+  return ControlError{ControlError::Kind::kUnavailable, "the conference engine is not running in this build"};
+}
+}  // namespace
+
+std::optional<RoomSummary> Server::FindRoom(std::string_view id_or_alias) const {
+  for (const RoomConfig& room : config_.rooms) {
+    if (room.id == id_or_alias) return SummaryOf(room);
+    for (const std::string& alias : room.aliases)
+      if (alias == id_or_alias) return SummaryOf(room);
+  }
+  return std::nullopt;
+}
+
+std::vector<RoomSummary> Server::ListRooms() const {
+  std::vector<RoomSummary> rooms;
+  for (const RoomConfig& room : config_.rooms) rooms.push_back(SummaryOf(room));
+  return rooms;
+}
+
+// Until the conference engine lands (issue 6) these refuse; the control plane maps
+// kUnavailable to 503.
+Result<ParticipantResult, ControlError> Server::AddParticipant(std::string_view, const ParticipantRequest&) {
+  return MakeUnexpected(NoEngine());
+}
+Result<ParticipantResult, ControlError> Server::UpdateParticipant(std::string_view, std::string_view,
+                                                                  const ParticipantRequest&) {
+  return MakeUnexpected(NoEngine());
+}
+Result<void, ControlError> Server::RemoveParticipant(std::string_view, std::string_view) {
+  return MakeUnexpected(NoEngine());
+}
+Result<void, ControlError> Server::RequestKeyframe(std::string_view, std::string_view) {
+  return MakeUnexpected(NoEngine());
+}
+
 }  // namespace tessera::mcu

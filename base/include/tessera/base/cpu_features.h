@@ -4,8 +4,8 @@
 // Features are detected once and cached. TESSERA_CPU_MASK caps them so one binary can run
 // its whole suite on the C path and on every SIMD path:
 //   TESSERA_CPU_MASK=c       C only (no SIMD kernels)
-//   TESSERA_CPU_MASK=sse2 | ssse3 | sse4.1 | avx2 | avx512
-//                            everything up to and including that level
+//   TESSERA_CPU_MASK=sse2 | ssse3 | sse4.1 | avx2 | avx512 | avx512vbmi
+//                            everything up to and including that level ("all" = every level)
 //   TESSERA_CPU_MASK=0x1f    a raw bit mask of CpuFeature values (ANDed with what is detected)
 // An unrecognised mask is reported by ParseCpuMask and treated as "c" (safe) by
 // GetCpuFeatures, which also logs it once.
@@ -26,6 +26,9 @@ enum CpuFeature : uint32_t {
   kCpuAvx = 1u << 3,
   kCpuAvx2 = 1u << 4,    // AVX2 + FMA + BMI2, with OS support for YMM state
   kCpuAvx512 = 1u << 5,  // AVX-512 F + BW + VL + DQ, with OS support for ZMM state
+  // kCpuAvx512 + VBMI (byte permutes across a whole register: Ice Lake, Zen 4 and later;
+  // not Skylake-SP/Cascade Lake).
+  kCpuAvx512Vbmi = 1u << 6,
 };
 
 class CpuFeatures {
@@ -38,7 +41,7 @@ class CpuFeatures {
   constexpr CpuFeatures Masked(uint32_t mask) const { return CpuFeatures(bits_ & mask); }
   constexpr bool operator==(const CpuFeatures&) const = default;
 
-  // "sse2 ssse3 sse4.1 avx avx2 avx512", or "c" when nothing is set.
+  // "sse2 ssse3 sse4.1 avx avx2 avx512 avx512vbmi", or "c" when nothing is set.
   std::string ToString() const;
 
  private:

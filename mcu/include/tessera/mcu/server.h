@@ -46,6 +46,17 @@ class Server final : public ConferenceControl {
 
   // ConferenceControl
   ServerInfo GetServerInfo() const override;
+  std::optional<RoomSummary> FindRoom(std::string_view id_or_alias) const override;
+  std::vector<RoomSummary> ListRooms() const override;
+  Result<ParticipantResult, ControlError> AddParticipant(std::string_view room_id_or_alias,
+                                                         const ParticipantRequest& request) override;
+  Result<ParticipantResult, ControlError> UpdateParticipant(std::string_view room_id_or_alias,
+                                                            std::string_view participant_id,
+                                                            const ParticipantRequest& request) override;
+  Result<void, ControlError> RemoveParticipant(std::string_view room_id_or_alias,
+                                               std::string_view participant_id) override;
+  Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
+                                             std::string_view participant_id) override;
 
  private:
   void BeginShutdown();

@@ -4,12 +4,21 @@
 // media objects; each call is either a snapshot read or a command that the core queues and
 // applies at its next tick boundary (design.md §2, §4).
 //
+// Errors carry a kind that every protocol maps to its own status (HTTP 404/403/503/400/
+// 409, SIP 404/403/503/488, H.225.0 release reasons) and a message for people.
+//
 // Thread safety: every method may be called from any control-plane thread.
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "tessera/base/result.h"
+#include "tessera/mcu/participant_request.h"
 
 namespace tessera::mcu {
 
@@ -21,11 +30,59 @@ struct ServerInfo {
   std::vector<std::pair<std::string, std::string>> libraries;
 };
 
+struct ControlError {
+  enum class Kind : uint8_t {
+    kNotFound,     // no such room or participant
+    kForbidden,    // the room is locked
+    kUnavailable,  // the server or the room is full; try later
+    kBadRequest,   // the request cannot work (no usable stream, bad SRTP key...)
+    kConflict,     // the state does not allow it (already removed...)
+    kInternal,     // out of ports, a codec failed to open
+  };
+  Kind kind = Kind::kInternal;
+  std::string message;
+};
+
+// What a signalling adapter needs to route a call to a room.
+struct RoomSummary {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  bool locked = false;
+  bool has_pin = false;
+  bool srtp_required = false;
+  int participants = 0;
+  int max_participants = 0;
+};
+
 class ConferenceControl {
  public:
   virtual ~ConferenceControl() = default;
 
   virtual ServerInfo GetServerInfo() const = 0;
+
+  // A room by its id or one of its aliases.
+  virtual std::optional<RoomSummary> FindRoom(std::string_view id_or_alias) const = 0;
+  virtual std::vector<RoomSummary> ListRooms() const = 0;
+
+  // Creates the participant's RTP sessions now (ports are allocated before this returns,
+  // so the caller can answer at once) and joins it to the room at the next tick.
+  virtual Result<ParticipantResult, ControlError> AddParticipant(std::string_view room_id_or_alias,
+                                                                 const ParticipantRequest& request) = 0;
+  // A new offer/answer for the participant (re-INVITE, UPDATE, H.245 channel changes): the
+  // streams are matched by position; a stream's direction, remote address, format or
+  // SRTP keys may change, a stream may be added at the end, and a stream with port 0
+  // (remote_rtp_port == 0) is stopped. The result's streams follow the request's.
+  virtual Result<ParticipantResult, ControlError> UpdateParticipant(std::string_view room_id_or_alias,
+                                                                    std::string_view participant_id,
+                                                                    const ParticipantRequest& request) = 0;
+  // Leaves the room at the next tick; the ports are released once the media side let go.
+  virtual Result<void, ControlError> RemoveParticipant(std::string_view room_id_or_alias,
+                                                       std::string_view participant_id) = 0;
+  // A keyframe asked for out of band (SIP INFO picture_fast_update, H.245 videoFastUpdate):
+  // the participant's output sends one, within the output's keyframe interval.
+  virtual Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
+                                                     std::string_view participant_id) = 0;
 };
 
 }  // namespace tessera::mcu
