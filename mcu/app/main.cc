@@ -13,6 +13,7 @@
 #include "tessera/codecs/library_versions.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/server.h"
+#include "tessera/signaling/api/endpoints_api.h"
 #include "tessera/signaling/api/health_api.h"
 #include "tessera/signaling/http/http_server.h"
 #include "tessera/signaling/sip/dial_in_policy.h"
@@ -86,6 +87,8 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
 
   signaling::http::Router router;
   signaling::api::RegisterHealthRoutes(router, server);
+  signaling::api::EndpointsApi endpoints(server);
+  endpoints.Register(router);
   signaling::http::HttpServer http(server.control_context(), {.host = c.http.listen.host, .port = c.http.listen.port},
                                    router);
   if (auto listening = http.Listen(); !listening) {
