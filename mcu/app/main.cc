@@ -13,8 +13,11 @@
 #include "tessera/codecs/library_versions.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/server.h"
+#include "tessera/signaling/api/endpoints_api.h"
 #include "tessera/signaling/api/health_api.h"
 #include "tessera/signaling/http/http_server.h"
+#include "tessera/signaling/sip/dial_in_policy.h"
+#include "tessera/signaling/sip/user_agent.h"
 
 namespace {
 
@@ -26,6 +29,57 @@ int PrintConfigErrors(const tessera::mcu::ConfigErrors& errors) {
   return tessera::app::kExitBadConfig;
 }
 
+// Config::sip (validated by the config parser) as the SIP user agent's options. Fails only
+// on registration URIs the SIP grammar refuses; the error names the key.
+tessera::Result<tessera::signaling::sip::UserAgentOptions, std::string> SipOptions(const tessera::mcu::Config& c) {
+  using namespace tessera::signaling::sip;
+  const tessera::mcu::SipSection& sip = c.sip;
+  UserAgentOptions o;
+  auto listen = [](const std::optional<tessera::mcu::ListenAddress>& a,
+                   std::string key) -> std::optional<ListenEndpoint> {
+    if (!a) return std::nullopt;
+    return ListenEndpoint{a->host, a->port, std::move(key)};
+  };
+  o.transport.udp = listen(sip.udp, "sip.udp");
+  o.transport.tcp = listen(sip.tcp, "sip.tcp");
+  o.transport.tls = listen(sip.tls, "sip.tls");
+  o.transport.tls_certificate_file = sip.tls_certificate;
+  o.transport.tls_private_key_file = sip.tls_private_key;
+  o.transport.tls_verify_server = sip.tls_verify_server;
+  o.transport.public_address = sip.public_address;
+  o.transport.requests_per_second_per_source = static_cast<uint32_t>(sip.requests_per_second_per_source);
+  o.transport.idle_timeout = std::chrono::seconds(sip.connection_idle_timeout_s);
+  o.transactions.timers = {std::chrono::milliseconds(sip.timer_t1_ms), std::chrono::milliseconds(sip.timer_t2_ms),
+                           std::chrono::milliseconds(sip.timer_t4_ms)};
+  o.user_agent = fmt::format("Tessera/{}", tessera::kVersion);
+  o.session_timer = {std::chrono::seconds(sip.session_expires_s), std::chrono::seconds(sip.min_se_s)};
+  if (!sip.auth.users.empty()) {
+    DigestAuthenticatorOptions auth;
+    auth.realm = sip.auth.realm;
+    auth.nonce_lifetime = std::chrono::seconds(sip.auth.nonce_lifetime_s);
+    for (const auto& u : sip.auth.users)
+      auth.users.push_back({u.username, u.password});
+    o.authentication = std::move(auth);
+    o.max_auth_failures_per_minute = static_cast<uint32_t>(sip.auth.max_failures_per_minute);
+  }
+  for (size_t i = 0; i < sip.registrations.size(); ++i) {
+    const auto& r = sip.registrations[i];
+    RegistrationOptions reg;
+    auto registrar = ParseUri(r.registrar);
+    if (!registrar)
+      return tessera::MakeUnexpected(fmt::format("sip.registrations[{}].registrar: {}", i, registrar.error()));
+    auto aor = ParseUri(r.aor);
+    if (!aor) return tessera::MakeUnexpected(fmt::format("sip.registrations[{}].aor: {}", i, aor.error()));
+    reg.registrar = std::move(*registrar);
+    reg.aor = std::move(*aor);
+    reg.username = r.username;
+    reg.password = r.password;
+    reg.expires = std::chrono::seconds(r.expires_s);
+    o.registrations.push_back(std::move(reg));
+  }
+  return o;
+}
+
 int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) {
   using namespace tessera;
   mcu::Server server(std::move(config));
@@ -33,6 +87,8 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
 
   signaling::http::Router router;
   signaling::api::RegisterHealthRoutes(router, server);
+  signaling::api::EndpointsApi endpoints(server);
+  endpoints.Register(router);
   signaling::http::HttpServer http(server.control_context(), {.host = c.http.listen.host, .port = c.http.listen.port},
                                    router);
   if (auto listening = http.Listen(); !listening) {
@@ -40,6 +96,23 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
     return app::kExitStartupFailure;
   }
   server.OnShutdown([&http] { http.Stop(); });
+
+  auto sip_options = SipOptions(c);
+  if (!sip_options) {
+    fmt::print(stderr, "tessera: config error: {}: {}\n", c.source, sip_options.error());
+    return app::kExitBadConfig;
+  }
+  std::vector<signaling::sip::RoomEntry> rooms;
+  for (const mcu::RoomConfig& r : c.rooms)
+    rooms.push_back({r.id, r.aliases, r.locked});
+  // Until the conference engine answers calls, the dial-in policy refuses them honestly.
+  signaling::sip::DialInPolicy dial_in(std::move(rooms));
+  signaling::sip::UserAgent sip(server.control_context(), std::move(*sip_options), dial_in);
+  if (auto listening = sip.Start(); !listening) {
+    fmt::print(stderr, "tessera: {}\n", listening.error());
+    return app::kExitStartupFailure;
+  }
+  server.OnShutdown([&sip] { sip.Stop(); });
 
   TLOG_INFO(kLog, "tessera {} started with {} ({} room(s)); CPU: {}", kVersion, cl.config_path, c.rooms.size(),
             GetCpuFeatures().ToString());

@@ -111,6 +111,49 @@ void ParseLog(TableReader& r, LogSection& s) {
   r.RejectUnknownKeys();
 }
 
+bool IsSipUri(std::string_view s) {
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon + 1 >= s.size()) return false;
+  std::string scheme(s.substr(0, colon));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  return (scheme == "sip" || scheme == "sips") &&
+         std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == '<' || c == '>'; });
+}
+
+void ParseSipAuth(TableReader& r, SipAuthSection& a) {
+  if (r.String("realm", a.realm) && (a.realm.empty() || a.realm.find('"') != std::string::npos)) {
+    r.Invalid("realm", fmt::format("expected a non-empty realm without '\"', got \"{}\"", a.realm));
+  }
+  r.Integer("nonce_lifetime_s", 10, 86400, a.nonce_lifetime_s);
+  r.Integer("max_failures_per_minute", 1, 10000, a.max_failures_per_minute);
+  if (const toml::array* users = r.ArrayOfTables("users")) {
+    for (size_t i = 0; i < users->size(); ++i) {
+      TableReader u(*users->get(i)->as_table(), fmt::format("{}[{}]", r.KeyPath("users"), i), r.errors());
+      SipUser& user = a.users.emplace_back();
+      if (u.Require("username") && u.String("username", user.username) && !IsIdentifier(user.username, 64)) {
+        u.Invalid("username", fmt::format("expected 1-64 letters, digits, '_', '-' or '.', got \"{}\"", user.username));
+      }
+      if (u.Require("password") && u.String("password", user.password) && user.password.empty()) {
+        u.Invalid("password", "expected a non-empty password");
+      }
+      u.RejectUnknownKeys();
+    }
+  }
+  r.RejectUnknownKeys();
+}
+
+void ParseSipRegistration(TableReader& r, SipRegistration& reg) {
+  for (auto [key, out] : {std::pair{"registrar", &reg.registrar}, std::pair{"aor", &reg.aor}}) {
+    if (r.Require(key) && r.String(key, *out) && !IsSipUri(*out)) {
+      r.Invalid(key, fmt::format("expected a sip: or sips: URI, got \"{}\"", *out));
+    }
+  }
+  r.String("username", reg.username);
+  r.String("password", reg.password);
+  r.Integer("expires_s", 60, 86400, reg.expires_s);
+  r.RejectUnknownKeys();
+}
+
 void ParseSip(TableReader& r, SipSection& s) {
   ReadListen(r, "udp", true, s.udp);
   ReadListen(r, "tcp", true, s.tcp);
@@ -122,6 +165,37 @@ void ParseSip(TableReader& r, SipSection& s) {
       r.Invalid("tls_certificate", "expected a PEM certificate file, required when sip.tls is set");
     if (s.tls_private_key.empty())
       r.Invalid("tls_private_key", "expected a PEM private key file, required when sip.tls is set");
+  }
+  r.Boolean("tls_verify_server", s.tls_verify_server);
+  if (r.String("public_address", s.public_address) && !s.public_address.empty() && !IsIpLiteral(s.public_address)) {
+    r.Invalid("public_address",
+              fmt::format("expected a numeric IPv4 or IPv6 address or \"\", got \"{}\"", s.public_address));
+  }
+  r.Integer("timer_t1_ms", 50, 10000, s.timer_t1_ms);
+  const bool has_t2 = r.Integer("timer_t2_ms", 100, 60000, s.timer_t2_ms);
+  r.Integer("timer_t4_ms", 100, 60000, s.timer_t4_ms);
+  if (has_t2 && s.timer_t2_ms < s.timer_t1_ms) {
+    r.Invalid("timer_t2_ms",
+              fmt::format("expected at least sip.timer_t1_ms ({}), got {}", s.timer_t1_ms, s.timer_t2_ms));
+  }
+  // RFC 4028 §4: neither may be below 90 seconds.
+  const bool has_se = r.Integer("session_expires_s", 0, 86400, s.session_expires_s);
+  r.Integer("min_se_s", 90, 86400, s.min_se_s);
+  if (has_se && s.session_expires_s != 0 && s.session_expires_s < s.min_se_s) {
+    r.Invalid("session_expires_s",
+              fmt::format("expected 0 or at least sip.min_se_s ({}), got {}", s.min_se_s, s.session_expires_s));
+  }
+  r.Integer("requests_per_second_per_source", 0, 1000000, s.requests_per_second_per_source);
+  r.Integer("connection_idle_timeout_s", 10, 86400, s.connection_idle_timeout_s);
+  if (const toml::table* t = r.Table("auth")) {
+    TableReader a(*t, r.KeyPath("auth"), r.errors());
+    ParseSipAuth(a, s.auth);
+  }
+  if (const toml::array* regs = r.ArrayOfTables("registrations")) {
+    for (size_t i = 0; i < regs->size(); ++i) {
+      TableReader reg(*regs->get(i)->as_table(), fmt::format("{}[{}]", r.KeyPath("registrations"), i), r.errors());
+      ParseSipRegistration(reg, s.registrations.emplace_back());
+    }
   }
   r.RejectUnknownKeys();
 }

@@ -181,6 +181,63 @@ TEST(ConfigParser, MissingRequiredKeysAndCrossReferences) {
                           "sip.tls is set"));
 }
 
+TEST(ConfigParser, ReadsSipTimersAuthenticationAndRegistrations) {
+  auto r = ParseConfig(R"(
+[sip]
+public_address = "203.0.113.5"
+timer_t1_ms = 250
+timer_t2_ms = 2000
+session_expires_s = 600
+requests_per_second_per_source = 0
+[sip.auth]
+realm = "mcu"
+[[sip.auth.users]]
+username = "room-1"
+password = "pw"
+[[sip.registrations]]
+registrar = "sips:pbx.example.com"
+aor = "sip:tessera@pbx.example.com"
+password = "x"
+expires_s = 600
+)",
+                       "t.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  EXPECT_EQ(r->sip.public_address, "203.0.113.5");
+  EXPECT_EQ(r->sip.timer_t1_ms, 250);
+  EXPECT_EQ(r->sip.timer_t2_ms, 2000);
+  EXPECT_EQ(r->sip.timer_t4_ms, 5000);
+  EXPECT_EQ(r->sip.session_expires_s, 600);
+  EXPECT_EQ(r->sip.requests_per_second_per_source, 0);
+  EXPECT_EQ(r->sip.auth.realm, "mcu");
+  ASSERT_EQ(r->sip.auth.users.size(), 1u);
+  EXPECT_EQ(r->sip.auth.users[0].username, "room-1");
+  ASSERT_EQ(r->sip.registrations.size(), 1u);
+  EXPECT_EQ(r->sip.registrations[0].registrar, "sips:pbx.example.com");
+  EXPECT_EQ(r->sip.registrations[0].expires_s, 600);
+}
+
+TEST(ConfigParser, SipErrorsNameTheKeyAndTheExpectation) {
+  EXPECT_THAT(Errors("[sip]\ntimer_t1_ms = 1000\ntimer_t2_ms = 500\n"),
+              ElementsAre("t.toml:3:15: key 'sip.timer_t2_ms': expected at least sip.timer_t1_ms (1000), got 500"));
+  EXPECT_THAT(Errors("[sip]\nmin_se_s = 30\n"),
+              ElementsAre("t.toml:2:12: key 'sip.min_se_s': expected an integer from 90 to 86400, got 30"));
+  EXPECT_THAT(
+      Errors("[sip]\nsession_expires_s = 60\n"),
+      ElementsAre("t.toml:2:21: key 'sip.session_expires_s': expected 0 or at least sip.min_se_s (90), got 60"));
+  EXPECT_THAT(Errors("[sip]\npublic_address = \"mcu.example.com\"\n"),
+              ElementsAre("t.toml:2:18: key 'sip.public_address': expected a numeric IPv4 or IPv6 address or \"\", "
+                          "got \"mcu.example.com\""));
+  EXPECT_THAT(Errors("[sip.auth]\n[[sip.auth.users]]\nusername = \"a b\"\n"),
+              ElementsAre("t.toml:2:1: key 'sip.auth.users[0].password': required but missing",
+                          "t.toml:3:12: key 'sip.auth.users[0].username': expected 1-64 letters, digits, '_', '-' or "
+                          "'.', got \"a b\""));
+  EXPECT_THAT(Errors("[[sip.registrations]]\nregistrar = \"pbx.example.com\"\naor = \"sip:t@pbx\"\nbogus = 1\n"),
+              ElementsAre("t.toml:2:13: key 'sip.registrations[0].registrar': expected a sip: or sips: URI, got "
+                          "\"pbx.example.com\"",
+                          "t.toml:4:1: key 'sip.registrations[0].bogus': unknown key; keys allowed in "
+                          "[sip.registrations[0]] are: aor, expires_s, password, registrar, username"));
+}
+
 TEST(ConfigParser, AllErrorsAreReportedInFileOrder) {
   const auto errors = Errors("[server]\nworker_threads = -1\n[rtp]\nport_max = 1\n[bogus]\n");
   ASSERT_EQ(errors.size(), 3u);

@@ -38,13 +38,46 @@ struct LogSection {
   uint32_t debug_tags = log::kAllTags;
 };
 
+struct SipUser {
+  std::string username;
+  std::string password;
+};
+
+// [sip.auth]: digest authentication of incoming calls; on when `users` is not empty.
+struct SipAuthSection {
+  std::string realm = "tessera";
+  int nonce_lifetime_s = 300;
+  int max_failures_per_minute = 10;  // per source address, then 403
+  std::vector<SipUser> users;
+};
+
+// [[sip.registrations]]: Tessera registering itself at a registrar/PBX.
+struct SipRegistration {
+  std::string registrar;  // sip:/sips: URI, e.g. "sip:pbx.example.com;transport=tcp"
+  std::string aor;        // address of record, e.g. "sip:tessera@pbx.example.com"
+  std::string username;   // digest user; "" = the AOR's user part
+  std::string password;
+  int expires_s = 3600;
+};
+
 struct SipSection {
   // An empty optional means the transport is disabled.
   std::optional<ListenAddress> udp = ListenAddress{"0.0.0.0", 5060};
   std::optional<ListenAddress> tcp = ListenAddress{"0.0.0.0", 5060};
   std::optional<ListenAddress> tls;
-  std::string tls_certificate;  // PEM file; required when tls is set
-  std::string tls_private_key;  // PEM file; required when tls is set
+  std::string tls_certificate;    // PEM file; required when tls is set
+  std::string tls_private_key;    // PEM file; required when tls is set
+  bool tls_verify_server = true;  // outgoing TLS checks the server certificate and name
+  std::string public_address;     // written in Via/Contact instead of the interface address
+  int timer_t1_ms = 500;          // RFC 3261 T1, T2, T4
+  int timer_t2_ms = 4000;
+  int timer_t4_ms = 5000;
+  int session_expires_s = 1800;  // RFC 4028 interval we ask for; 0 = none
+  int min_se_s = 90;
+  int requests_per_second_per_source = 200;  // 0 = unlimited
+  int connection_idle_timeout_s = 300;       // TCP/TLS
+  SipAuthSection auth;
+  std::vector<SipRegistration> registrations;
 };
 
 struct HttpSection {

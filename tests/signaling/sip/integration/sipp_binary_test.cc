@@ -1,0 +1,188 @@
+// The tessera binary as SIP peers see it: SIPp pings it, dials rooms and sends malformed
+// requests; raw sockets send garbage and oversized messages; openssl s_client speaks TLS.
+#include <arpa/inet.h>
+#include <signal.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <random>
+
+#include "sipp.h"
+#include "tessera/testing/paths.h"
+#include "test_certificate.h"
+
+namespace tessera::signaling::sip {
+namespace {
+
+using namespace std::chrono_literals;
+using tessera::testing::Subprocess;
+using ::testing::HasSubstr;
+namespace asio = boost::asio;
+
+class TesseraSip : public ::testing::Test {
+ protected:
+  // Starts tessera with SIP on free loopback ports; `extra` goes into [sip].
+  void StartTessera(const std::string& extra = {}) {
+    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
+      sip_port_ = tessera::testing::FreeUdpPort();
+      const std::string config = "[server]\nworker_threads = 1\n[http]\nlisten = \"127.0.0.1:" +
+                                 std::to_string(tessera::testing::FreeTcpPort()) +
+                                 "\"\n[sip]\nudp = \"127.0.0.1:" + std::to_string(sip_port_) +
+                                 "\"\ntcp = \"127.0.0.1:" + std::to_string(sip_port_) + "\"\n" + extra +
+                                 "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\n[[rooms]]\nid = \"2000\"\nlocked = "
+                                 "true\n";
+      const auto path = dir_.WriteFile("tessera.toml", config);
+      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
+      ASSERT_NE(p, nullptr);
+      if (p->WaitForOutput("SIP listening on TCP port", 10s) && p->WaitForOutput("started with", 10s)) {
+        process_ = std::move(p);
+      }
+    }
+    ASSERT_NE(process_, nullptr) << "tessera did not start";
+  }
+  void TearDown() override {
+    if (!process_) return;
+    process_->Signal(SIGTERM);
+    const auto status = process_->WaitForExit(5s);
+    EXPECT_EQ(status, 0) << process_->output();
+  }
+  testing::SippResult Sipp(const std::filesystem::path& scenario, const std::string& service,
+                           std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"127.0.0.1:" + std::to_string(sip_port_),
+                                     "-s",
+                                     service,
+                                     "-i",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(tessera::testing::FreeUdpPort()),
+                                     "-mp",
+                                     std::to_string(tessera::testing::FreeUdpPort())};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::RunSipp(sipp_dir_, scenario, args);
+  }
+
+  tessera::testing::TempDir dir_;
+  tessera::testing::TempDir sipp_dir_;
+  uint16_t sip_port_ = 0;
+  std::unique_ptr<Subprocess> process_;
+};
+
+TEST_F(TesseraSip, OptionsPingsAreAnswered) {
+  StartTessera();
+  const auto r = Sipp(testing::Scenario("options.xml"), "ping", {"-m", "20", "-r", "50"});
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+}
+
+struct Refusal {
+  const char* room;
+  const char* status;
+  const char* reason;
+};
+
+class TesseraDialIn : public TesseraSip, public ::testing::WithParamInterface<Refusal> {};
+
+TEST_P(TesseraDialIn, RoomsAreRefusedHonestlyUntilTheEngineExists) {
+  StartTessera();
+  const auto scenario = testing::InstantiateScenario(sipp_dir_, "invite_rejected.xml.in",
+                                                     {{"STATUS", GetParam().status}, {"REASON", GetParam().reason}});
+  const auto r = Sipp(scenario, GetParam().room, {"-m", "1"});
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sipp, TesseraDialIn,
+                         ::testing::Values(Refusal{"9999", "404", "404 Room Not Found"},
+                                           Refusal{"2000", "403", "403 Room Locked"},
+                                           Refusal{"demo", "503", "503 Service Unavailable .media not available yet."}),
+                         [](const auto& param_info) { return std::string("Room") + param_info.param.room; });
+
+TEST_F(TesseraSip, MalformedRequestsGet400AndTheServerKeepsServing) {
+  StartTessera();
+  const auto r = Sipp(testing::Scenario("malformed.xml"), "1000", {"-m", "1"});
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+}
+
+TEST_F(TesseraSip, GarbageOnBothTransportsDoesNotStopTheServer) {
+  StartTessera();
+  asio::io_context io;
+  std::mt19937 rng(7);
+  asio::ip::udp::socket udp(io, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
+  const asio::ip::udp::endpoint server(asio::ip::make_address("127.0.0.1"), sip_port_);
+  for (int i = 0; i < 300; ++i) {
+    std::string junk(1 + rng() % 1400, '\0');
+    for (char& c : junk)
+      c = static_cast<char>(rng());
+    if (i % 3 == 0) junk = "INVITE sip:x SIP/2.0\r\nVia: " + junk;
+    udp.send_to(asio::buffer(junk), server);
+  }
+  {
+    asio::ip::tcp::socket tcp(io);
+    tcp.connect({asio::ip::make_address("127.0.0.1"), sip_port_});
+    std::string junk(20000, 'x');
+    boost::system::error_code ec;
+    asio::write(tcp, asio::buffer("OPTIONS sip:a SIP/2.0\r\n" + junk), ec);
+  }
+  const auto r = Sipp(testing::Scenario("options.xml"), "ping", {"-m", "3"});
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  EXPECT_TRUE(process_->running());
+}
+
+TEST_F(TesseraSip, OversizedRequestOverTcpIsAnswered513) {
+  StartTessera();
+  asio::io_context io;
+  asio::ip::tcp::socket tcp(io);
+  tcp.connect({asio::ip::make_address("127.0.0.1"), sip_port_});
+  const std::string request =
+      "OPTIONS sip:1000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKbig\r\n"
+      "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:1000@127.0.0.1>\r\nCall-ID: big\r\nCSeq: 1 OPTIONS\r\n"
+      "Content-Length: 100000\r\n\r\n";
+  asio::write(tcp, asio::buffer(request));
+  std::string response;
+  boost::system::error_code ec;
+  asio::read(tcp, asio::dynamic_buffer(response), ec);  // until the server closes
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_THAT(response, ::testing::StartsWith("SIP/2.0 513 Message Too Large"));
+}
+
+TEST_F(TesseraSip, TlsOptionsIsAnsweredToOpensslSClient) {
+  const auto cert = testing::MakeSelfSignedCertificate(dir_.path());
+  const uint16_t tls_port = tessera::testing::FreeTcpPort();
+  StartTessera("tls = \"127.0.0.1:" + std::to_string(tls_port) + "\"\ntls_certificate = \"" +
+               cert.certificate.string() + "\"\ntls_private_key = \"" + cert.private_key.string() + "\"\n");
+  const std::string options =
+      "OPTIONS sip:1000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKtls\r\n"
+      "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:1000@127.0.0.1>\r\nCall-ID: tls-ping\r\nCSeq: 1 OPTIONS\r\n"
+      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+  const auto request = dir_.WriteFile("options.txt", options);
+  auto client = Subprocess::Start({"bash", "-c",
+                                   "exec openssl s_client -quiet -connect 127.0.0.1:" + std::to_string(tls_port) +
+                                       " -servername localhost -verify_return_error -CAfile " +
+                                       cert.certificate.string() + " < " + request.string()});
+  ASSERT_NE(client, nullptr);
+  EXPECT_TRUE(client->WaitForOutput("SIP/2.0 200 OK", 10s)) << client->output();
+  EXPECT_THAT(client->output(), HasSubstr("Call-ID: tls-ping"));
+  client->Signal(SIGTERM);
+  client->WaitForExit(5s);
+}
+
+TEST_F(TesseraSip, BusySipPortStopsStartupNamingThePortAndTheKey) {
+  tessera::testing::BoundSocket busy("127.0.0.1", 0, /*tcp=*/false);
+  ASSERT_TRUE(busy.ok());
+  const auto path = dir_.WriteFile(
+      "busy.toml", "[http]\nlisten = \"127.0.0.1:" + std::to_string(tessera::testing::FreeTcpPort()) +
+                       "\"\n[sip]\ntcp = \"\"\nudp = \"127.0.0.1:" + std::to_string(busy.port()) + "\"\n");
+  auto r = tessera::testing::RunProgram({tessera::testing::TesseraBinary().string(), "--config", path.string()}, 10s);
+  EXPECT_EQ(r.exit_status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("tessera: cannot listen on 127.0.0.1:" + std::to_string(busy.port()) +
+                                  " (sip.udp): Address already in use"));
+}
+
+}  // namespace
+}  // namespace tessera::signaling::sip
