@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <functional>
 
 #include "conference_harness.h"
 #include "tessera/mixer/video/layout.h"
@@ -201,6 +202,55 @@ TEST(ConferenceWithFfmpeg, AParticipantThatVanishesIsShownByItsPlaceholder) {
   const auto last = ReadI420Frame(r.video, kWidth, kHeight, frames - 1);
   EXPECT_LT(TileShowing(last, rects, kRed), 0) << "the stalled source still shows its last frame";
   EXPECT_GE(TileShowing(last, rects, kGreen), 0);
+}
+
+}  // namespace
+}  // namespace tessera::mcu::conference::testing
+
+namespace tessera::mcu::conference::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(20ms);  // polling a counter against a deadline
+  }
+  return condition();
+}
+
+TEST(ConferenceUpdates, HoldAndResumeDetachAndReattachTheSubscriberAndACodecChangeIsTaken) {
+  ConferenceHarness h;
+  ParticipantRequest request;
+  request.display_name = "phone";
+  request.streams.push_back(AudioStream(codecs::CodecId::kPcmu, FreeEvenPort(), true, true));
+  request.streams.push_back(H264Stream(FreeEvenPort(), true, true));
+  auto added = h.manager().AddParticipant("r1", request);
+  ASSERT_TRUE(added) << added.error().message;
+  ASSERT_TRUE(WaitFor([&] { return h.room().counters().outputs.load() == 1; }, 5s));
+
+  // Hold (re-INVITE with a=sendonly from the phone): we stop sending to it.
+  ParticipantRequest hold = request;
+  hold.streams[0].send = false;
+  hold.streams[1].send = false;
+  ASSERT_TRUE(h.manager().UpdateParticipant("r1", added->participant_id, hold));
+  EXPECT_TRUE(WaitFor([&] { return h.room().counters().outputs.load() == 0; }, 5s)) << "the output should close";
+
+  // Resume with another audio codec.
+  ParticipantRequest resume = request;
+  resume.streams[0] = AudioStream(codecs::CodecId::kG722, request.streams[0].remote_rtp_port, true, true);
+  auto resumed = h.manager().UpdateParticipant("r1", added->participant_id, resume);
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(resumed->streams[0].local_rtp_port, added->streams[0].local_rtp_port) << "ports are kept";
+  EXPECT_TRUE(WaitFor([&] { return h.room().counters().outputs.load() == 1; }, 5s));
+
+  // What cannot change is refused and changes nothing.
+  ParticipantRequest more = resume;
+  more.streams.push_back(H264Stream(FreeEvenPort(), true, true));
+  EXPECT_FALSE(h.manager().UpdateParticipant("r1", added->participant_id, more));
+  EXPECT_FALSE(h.manager().UpdateParticipant("r1", "p999", resume));
 }
 
 }  // namespace

@@ -16,15 +16,6 @@ namespace {
 using namespace std::chrono_literals;
 using tessera::testing::Subprocess;
 
-// An even port whose successor is free too (RTP + RTCP).
-uint16_t FreeEvenPort() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const uint16_t p = static_cast<uint16_t>(tessera::testing::FreeUdpPort() & ~1u);
-    if (p > 1024) return p;
-  }
-  return 0;
-}
-
 // True once something else holds the UDP port (the receiver's ffmpeg bound it).
 bool WaitUdpBound(uint16_t port, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -61,6 +52,60 @@ int PayloadTypeOf(codecs::CodecId codec) {
 std::string Rtp(uint16_t port) { return "rtp://127.0.0.1:" + std::to_string(port) + "?pkt_size=1200"; }
 
 }  // namespace
+
+// An even port (RTP; its successor is normally free for RTCP).
+uint16_t FreeEvenPort() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const uint16_t p = static_cast<uint16_t>(tessera::testing::FreeUdpPort() & ~1u);
+    if (p > 1024) return p;
+  }
+  return 0;
+}
+
+std::unique_ptr<Subprocess> StartSender(const SenderSpec& spec, uint16_t video_port, uint16_t audio_port,
+                                        int seconds) {
+  const bool video = spec.video && video_port != 0;
+  std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re"};
+  if (video) {
+    // A solid colour with a white square moving along the top: the tile's centre tells
+    // whose it is, the top band whether its pictures are fresh.
+    argv.insert(argv.end(), {"-f", "lavfi", "-i",
+                             "color=c=" + spec.colour + ":s=320x180:r=30[bg];color=c=white:s=24x24:r=30[box];"
+                             "[bg][box]overlay=x='mod(n*6\\,296)':y=8"});
+  }
+  argv.insert(argv.end(), {"-f", "lavfi", "-i",
+                           // 20 ms frames, so G.711/G.722 packets carry 20 ms as endpoints' do
+                           "sine=frequency=" + std::to_string(spec.tone_hz) + ":sample_rate=48000:samples_per_frame=960",
+                           "-t", std::to_string(seconds)});
+  if (video) {
+    argv.insert(argv.end(), {"-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+                             "-profile:v", "baseline", "-g", "30", "-pix_fmt", "yuv420p", "-b:v", "300k",
+                             "-payload_type", "96", "-f", "rtp", Rtp(video_port)});
+  }
+  argv.insert(argv.end(), {"-map", video ? "1:a" : "0:a"});
+  for (auto& a : AudioArgs(spec.audio)) argv.push_back(a);
+  argv.insert(argv.end(), {"-f", "rtp", Rtp(audio_port)});
+  return Subprocess::Start(argv);
+}
+
+std::unique_ptr<Subprocess> StartRecorder(const std::filesystem::path& dir, const std::string& name,
+                                          uint16_t video_port, uint16_t audio_port, int record_seconds) {
+  const auto sdp = dir / (name + ".sdp");
+  std::ofstream(sdp) << "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=receiver\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                     << "m=video " << video_port << " RTP/AVP 96\r\n"
+                     << "a=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1\r\n"
+                     << "m=audio " << audio_port << " RTP/AVP 111\r\n"
+                     << "a=rtpmap:111 opus/48000/2\r\n";
+  const auto video = (dir / (name + ".yuv")).string();
+  const auto audio = (dir / (name + ".wav")).string();
+  auto recorder = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist",
+                                     "file,udp,rtp", "-i", sdp.string(), "-t", std::to_string(record_seconds), "-map",
+                                     "0:v", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y",
+                                     video, "-map", "0:a", "-t", std::to_string(record_seconds), "-ac", "1", "-ar",
+                                     "48000", "-y", audio});
+  if (!recorder || !WaitUdpBound(video_port, 5s) || !WaitUdpBound(audio_port, 5s)) return nullptr;
+  return recorder;
+}
 
 MediaStreamRequest H264Stream(uint16_t remote_port, bool receive, bool send) {
   MediaStreamRequest s;
@@ -136,20 +181,9 @@ ConferenceHarness::Sender ConferenceHarness::AddSender(const SenderSpec& spec,
   if (!added) return sender;
   sender.id = added->participant_id;
   const uint16_t audio_port = added->streams[0].local_rtp_port;
-  std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re"};
+  uint16_t video_port = 0;
   if (spec.video) {
-    // A solid colour with a white square moving along the top: the tile's centre tells
-    // whose it is, the top band whether its pictures are fresh.
-    argv.insert(argv.end(), {"-f", "lavfi", "-i",
-                             "color=c=" + spec.colour + ":s=320x180:r=30[bg];color=c=white:s=24x24:r=30[box];"
-                             "[bg][box]overlay=x='mod(n*6\\,296)':y=8"});
-  }
-  argv.insert(argv.end(), {"-f", "lavfi", "-i",
-                           // 20 ms frames, so G.711/G.722 packets carry 20 ms as endpoints' do
-                           "sine=frequency=" + std::to_string(spec.tone_hz) + ":sample_rate=48000:samples_per_frame=960",
-                           "-t", std::to_string(seconds)});
-  if (spec.video) {
-    uint16_t video_port = added->streams[1].local_rtp_port;
+    video_port = added->streams[1].local_rtp_port;
     if (impairment) {
       tessera::testing::relay::UdpRelay::Config c;
       c.forward_port = video_port;
@@ -157,14 +191,8 @@ ConferenceHarness::Sender ConferenceHarness::AddSender(const SenderSpec& spec,
       sender.video_relay = tessera::testing::relay::UdpRelay::Start(c);
       if (sender.video_relay) video_port = sender.video_relay->port();
     }
-    argv.insert(argv.end(), {"-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
-                             "-profile:v", "baseline", "-g", "30", "-pix_fmt", "yuv420p", "-b:v", "300k",
-                             "-payload_type", "96", "-f", "rtp", Rtp(video_port)});
   }
-  argv.insert(argv.end(), {"-map", spec.video ? "1:a" : "0:a"});
-  for (auto& a : AudioArgs(spec.audio)) argv.push_back(a);
-  argv.insert(argv.end(), {"-f", "rtp", Rtp(audio_port)});
-  sender.ffmpeg = Subprocess::Start(argv);
+  sender.ffmpeg = StartSender(spec, video_port, audio_port, seconds);
   return sender;
 }
 
@@ -172,19 +200,10 @@ ConferenceHarness::Receiver ConferenceHarness::AddReceiver(const std::string& na
   Receiver r;
   const uint16_t video_port = FreeEvenPort();
   const uint16_t audio_port = FreeEvenPort();
-  const auto sdp = temp_.WriteFile(name + ".sdp", "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=receiver\r\n"
-                                                  "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                                                  "m=video " + std::to_string(video_port) + " RTP/AVP 96\r\n"
-                                                  "a=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1\r\n"
-                                                  "m=audio " + std::to_string(audio_port) + " RTP/AVP 111\r\n"
-                                                  "a=rtpmap:111 opus/48000/2\r\n");
   r.video = dir() / (name + ".yuv");
   r.audio = dir() / (name + ".wav");
-  r.recorder = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist",
-                                  "file,udp,rtp", "-i", sdp.string(), "-t", std::to_string(record_seconds), "-map",
-                                  "0:v", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", r.video.string(), "-map",
-                                  "0:a", "-t", std::to_string(record_seconds), "-ac", "1", "-ar", "48000", "-y", r.audio.string()});
-  if (!r.recorder || !WaitUdpBound(video_port, 5s) || !WaitUdpBound(audio_port, 5s)) return r;
+  r.recorder = StartRecorder(dir(), name, video_port, audio_port, record_seconds);
+  if (!r.recorder) return r;
 
   ParticipantRequest request;
   request.display_name = name;

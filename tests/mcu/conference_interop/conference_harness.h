@@ -77,6 +77,17 @@ class ConferenceHarness {
   std::unique_ptr<ConferenceManager> manager_;
 };
 
+// Starts ffmpeg sending `spec`'s colour pattern (H.264, PT 96, 30 fps) and tone (its audio
+// codec) to 127.0.0.1 video_port/audio_port; video_port 0 = audio only.
+std::unique_ptr<tessera::testing::Subprocess> StartSender(const SenderSpec& spec, uint16_t video_port,
+                                                          uint16_t audio_port, int seconds);
+// Starts ffmpeg recording what arrives on video_port (H.264 PT 96) and audio_port (Opus PT
+// 111) as raw I420 and 48 kHz mono WAV; returns once it holds both ports (null if not).
+std::unique_ptr<tessera::testing::Subprocess> StartRecorder(const std::filesystem::path& dir, const std::string& name,
+                                                            uint16_t video_port, uint16_t audio_port,
+                                                            int record_seconds);
+uint16_t FreeEvenPort();
+
 // Reads frame `index` of a raw I420 file; empty if absent.
 std::vector<uint8_t> ReadI420Frame(const std::filesystem::path& file, int width, int height, int index);
 int CountI420Frames(const std::filesystem::path& file, int width, int height);
