@@ -62,7 +62,7 @@ wait_udp() {
 }
 wait_udp "$sip_port" || { echo "tessera did not bind $sip_port" >&2; cat "$work/tessera.log" >&2; exit 1; }
 
-sed 's/@STATUS@/404/; s/@REASON@/Room Not Found/; s/<pause milliseconds="1200"\/>//' \
+sed 's/@STATUS@/404/; s/@REASON@/Room Not Found/; s/@PT@/0/g; s|@CODEC@|PCMU/8000|; s/<pause milliseconds="1200"\/>//' \
   "$scenarios/invite_rejected.xml.in" > "$work/invite_404.xml"
 
 # run <scenario> <service> [target port]: prints completed, failed, transactions per second.
