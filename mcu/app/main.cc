@@ -16,7 +16,7 @@
 #include "tessera/signaling/api/endpoints_api.h"
 #include "tessera/signaling/api/health_api.h"
 #include "tessera/signaling/http/http_server.h"
-#include "tessera/signaling/sip/dial_in_policy.h"
+#include "tessera/signaling/sip/conference_dial_in.h"
 #include "tessera/signaling/sip/user_agent.h"
 
 namespace {
@@ -102,11 +102,8 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
     fmt::print(stderr, "tessera: config error: {}: {}\n", c.source, sip_options.error());
     return app::kExitBadConfig;
   }
-  std::vector<signaling::sip::RoomEntry> rooms;
-  for (const mcu::RoomConfig& r : c.rooms)
-    rooms.push_back({r.id, r.aliases, r.locked});
-  // Until the conference engine answers calls, the dial-in policy refuses them honestly.
-  signaling::sip::DialInPolicy dial_in(std::move(rooms));
+  // Incoming calls join rooms through the server's ConferenceControl.
+  signaling::sip::ConferenceDialIn dial_in(server);
   signaling::sip::UserAgent sip(server.control_context(), std::move(*sip_options), dial_in);
   if (auto listening = sip.Start(); !listening) {
     fmt::print(stderr, "tessera: {}\n", listening.error());

@@ -14,6 +14,19 @@ constexpr log::Component kLog{"sip.call", log::Tag::kSip};
 
 }  // namespace
 
+std::string WarningValue(std::string_view text) {
+  std::string out = "399 tessera \"";
+  size_t n = 0;
+  for (char c : text) {
+    if (n++ == 200) break;
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 std::string_view ToString(CallState s) {
   switch (s) {
     case CallState::kIncoming:
@@ -352,12 +365,14 @@ void InviteSession::OnCancel() {
   End(CallEnd::Reason::kCancelled, 487, "CANCEL received");
 }
 
-void InviteSession::Reject(int status, std::string reason, std::optional<std::chrono::seconds> retry_after) {
+void InviteSession::Reject(int status, std::string reason, std::optional<std::chrono::seconds> retry_after,
+                           std::string warning) {
   if (!alive() || state_ != CallState::kIncoming || answered_) return;
   if (status < 300 || status > 699) status = 500;
   answered_ = true;
   Message r = Response(invite_, status, reason);
   if (retry_after) r.AddHeader("Retry-After", std::to_string(retry_after->count()));
+  if (!warning.empty()) r.AddHeader("Warning", WarningValue(warning));
   if (status == 405 || status == 501) r.SetHeader("Allow", std::string(kAllow));
   core_->transactions().Respond(invite_tx_, r);
   End(CallEnd::Reason::kRejected, status, r.reason);

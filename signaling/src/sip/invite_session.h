@@ -20,6 +20,10 @@
 
 namespace tessera::signaling::sip {
 
+// A Warning header value (RFC 3261 §20.43): code 399 (miscellaneous), agent "tessera", the
+// text quoted with control characters dropped, at most 200 characters of it.
+std::string WarningValue(std::string_view text);
+
 class InviteSession final : public Call, public std::enable_shared_from_this<InviteSession> {
  public:
   InviteSession(UserAgentCore& core, uint64_t id, CallDirection direction);
@@ -64,11 +68,12 @@ class InviteSession final : public Call, public std::enable_shared_from_this<Inv
   void Ring() override;
   void Progress(std::string sdp) override;
   void Answer(std::string sdp) override;
-  void Reject(int status, std::string reason, std::optional<std::chrono::seconds> retry_after) override;
+  void Reject(int status, std::string reason, std::optional<std::chrono::seconds> retry_after,
+              std::string warning = {}) override;
   bool Reinvite(std::string sdp) override;
   bool Update(std::string sdp) override;
   void AnswerOffer(std::string sdp) override;
-  void RejectOffer(int status) override;
+  void RejectOffer(int status, std::string warning = {}) override;
   void Hangup() override;
 
  private:

@@ -203,10 +203,12 @@ void InviteSession::AnswerOffer(std::string sdp) {
   }
 }
 
-void InviteSession::RejectOffer(int status) {
+void InviteSession::RejectOffer(int status, std::string warning) {
   if (!alive() || pending_tx_ == 0) return;
   if (status < 400 || status > 699) status = 488;
-  core_->transactions().Respond(pending_tx_, Response(pending_request_, status));
+  Message r = Response(pending_request_, status);
+  if (!warning.empty()) r.AddHeader("Warning", WarningValue(warning));
+  core_->transactions().Respond(pending_tx_, r);
   pending_tx_ = 0;
   offer_ = Offer::kNone;
   if (pending_request_.method == Method::kInvite) remote_invite_pending_ = false;  // the ACK stays in the transaction

@@ -148,14 +148,16 @@ TransactionLayer::ClientId TransactionLayer::StartClient(Message request, const 
   client_keys_[c.key] = id;
   clients_.emplace(id, std::move(owned));
 
-  sender_.Send(c.destination, c.bytes, [this, id](const boost::system::error_code& ec) {
-    TLOG_DEBUG(kLog, "transport error on client transaction {}: {}", id, ec.message());
-    ClientFail(id, ClientError::kTransportError);
-  });
   if (!Reliable(destination.transport)) {
     c.retransmit.Start(c.interval, [this, &c] { c.invite ? ClientTimerA(c) : ClientTimerE(c); });
   }
   c.timeout.Start(options_.timers.T64(), [this, id] { ClientFail(id, ClientError::kTimeout); });
+  // Last: UDP sends synchronously, so a transport error may fail and destroy the
+  // transaction (and `c`) inside Send.
+  sender_.Send(c.destination, c.bytes, [this, id](const boost::system::error_code& ec) {
+    TLOG_DEBUG(kLog, "transport error on client transaction {}: {}", id, ec.message());
+    ClientFail(id, ClientError::kTransportError);
+  });
   return id;
 }
 

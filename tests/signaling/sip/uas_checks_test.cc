@@ -8,7 +8,8 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "rfc4475_messages.h"
-#include "tessera/signaling/sip/dial_in_policy.h"
+#include "support/fake_conference.h"
+#include "tessera/signaling/sip/conference_dial_in.h"
 #include "tessera/signaling/sip/parser.h"
 #include "ua_harness.h"
 
@@ -207,20 +208,25 @@ TEST_F(UasChecksTest, InfoCarriesDtmfAndKeyframeRequests) {
   EXPECT_EQ(handler_.observers[0]->end->reason, CallEnd::Reason::kRemoteHangup);
 }
 
-// The dial-in policy finds rooms by Request-URI user, or by To user when a PBX routes the
-// call to our registered contact.
-class DialInPolicyTest : public UasChecksTest {
+// Incoming calls find rooms by Request-URI user, or by To user when a PBX routes the call
+// to our registered contact; with no conference engine the core refuses with 503.
+class DialInTest : public UasChecksTest {
  protected:
   void SetUp() override {
-    ua_ = h_.Make(testing::LoopbackUa(), policy_);
+    control_.rooms = {{"1000", "", {"demo"}, false, false, false, 0, 0}, {"2000", "", {}, true, false, false, 0, 0}};
+    control_.add_error =
+        mcu::ControlError{mcu::ControlError::Kind::kUnavailable, "the conference engine is not running"};
+    ua_ = h_.Make(testing::LoopbackUa(), dial_in_);
     client_.open(asio::ip::udp::v4());
     client_.bind({asio::ip::make_address("127.0.0.1"), 0});
     server_ = {asio::ip::make_address("127.0.0.1"), ua_->transport().port(TransportType::kUdp)};
   }
-  DialInPolicy policy_{{{"1000", {"demo"}, false}, {"2000", {}, true}}};
+  void TearDown() override { ua_.reset(); }
+  signaling::testing::FakeConference control_;
+  ConferenceDialIn dial_in_{control_};
 };
 
-TEST_F(DialInPolicyTest, RefusesUnknownAndLockedRoomsAndSaysMediaIsNotAvailableYet) {
+TEST_F(DialInTest, RoomsAreFoundByRequestUriUserEscapedAliasOrToUser) {
   const std::string sdp = testing::TestSdp("probe", 30000);
   auto invite = [&](std::string uri, std::string to_user) {
     std::string m = Request("INVITE", "Content-Type: application/sdp\n", sdp, uri);
@@ -231,8 +237,11 @@ TEST_F(DialInPolicyTest, RefusesUnknownAndLockedRoomsAndSaysMediaIsNotAvailableY
   EXPECT_EQ(invite("sip:2000@127.0.0.1", "2000").status, 403);
   const Message busy = invite("sip:%64emo@127.0.0.1", "demo");  // escaped alias
   EXPECT_EQ(busy.status, 503);
-  EXPECT_EQ(busy.reason, "Service Unavailable (media not available yet)");
+  EXPECT_THAT(*busy.GetHeader("Warning"), HasSubstr("conference engine is not running"));
   EXPECT_EQ(invite("sip:tessera@127.0.0.1", "1000").status, 503);  // via a PBX: the To user
+  ASSERT_EQ(control_.Count("add"), 2u);
+  EXPECT_EQ(control_.calls[0].room, "1000");
+  EXPECT_EQ(control_.calls[1].room, "1000");
 }
 
 }  // namespace

@@ -88,8 +88,9 @@ event_route[dispatcher:dst-down] { xlog("L_ALERT", "TESSERA-PROBE dst-down $ru\n
 
   // A call through the proxy reaches tessera, which refuses the unknown room.
   tessera::testing::TempDir sipp_dir;
-  const auto scenario = testing::InstantiateScenario(sipp_dir, "invite_rejected.xml.in",
-                                                     {{"STATUS", "404"}, {"REASON", "404 Room Not Found"}});
+  const auto scenario = testing::InstantiateScenario(
+      sipp_dir, "invite_rejected.xml.in",
+      {{"STATUS", "404"}, {"REASON", "404 Room Not Found"}, {"PT", "0"}, {"CODEC", "PCMU/8000"}});
   const auto r = testing::RunSipp(sipp_dir, scenario,
                                   {"127.0.0.1:" + std::to_string(proxy_port), "-s", "9999", "-i", "127.0.0.1", "-p",
                                    std::to_string(tessera::testing::FreeUdpPort()), "-mp",

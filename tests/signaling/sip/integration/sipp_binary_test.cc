@@ -82,26 +82,65 @@ TEST_F(TesseraSip, OptionsPingsAreAnswered) {
 }
 
 struct Refusal {
+  const char* name;
   const char* room;
   const char* status;
-  const char* reason;
+  const char* reason;  // a regular expression on the whole response
+  const char* codec = "PCMU/8000";
+  const char* pt = "0";
 };
 
 class TesseraDialIn : public TesseraSip, public ::testing::WithParamInterface<Refusal> {};
 
-TEST_P(TesseraDialIn, RoomsAreRefusedHonestlyUntilTheEngineExists) {
+TEST_P(TesseraDialIn, CallsAreRefusedWithTheRightStatusAndReason) {
   StartTessera();
   const auto scenario = testing::InstantiateScenario(sipp_dir_, "invite_rejected.xml.in",
-                                                     {{"STATUS", GetParam().status}, {"REASON", GetParam().reason}});
+                                                     {{"STATUS", GetParam().status},
+                                                      {"REASON", GetParam().reason},
+                                                      {"PT", GetParam().pt},
+                                                      {"CODEC", GetParam().codec}});
   const auto r = Sipp(scenario, GetParam().room, {"-m", "1"});
   EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sipp, TesseraDialIn,
-                         ::testing::Values(Refusal{"9999", "404", "404 Room Not Found"},
-                                           Refusal{"2000", "403", "403 Room Locked"},
-                                           Refusal{"demo", "503", "503 Service Unavailable .media not available yet."}),
-                         [](const auto& param_info) { return std::string("Room") + param_info.param.room; });
+// With the current main the core answers AddParticipant with 503 "the conference engine
+// is not running in this build"; once the engine merges, the Engine503 case stops applying
+// and the conference-call tests below run instead of skipping.
+INSTANTIATE_TEST_SUITE_P(
+    Sipp, TesseraDialIn,
+    ::testing::Values(Refusal{"UnknownRoom404", "9999", "404", "404 Room Not Found"},
+                      Refusal{"LockedRoom403", "2000", "403", "403 Room Locked"},
+                      Refusal{"NoCommonCodec488WithWarning", "1000", "488",
+                              "Warning: 399 tessera .no usable media stream: m=audio .#1.: no common audio codec "
+                              ".offered: G729/8000.",
+                              "G729/8000", "18"},
+                      Refusal{"Engine503WithRetryAfter", "demo", "503",
+                              "Retry-After: 5.*Warning: 399 tessera .the conference engine is not running"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// Runs a conference-call scenario; skips only when tessera answered 503 "the conference
+// engine is not running" (the scenario then ends early, successfully).
+class TesseraConferenceCall : public TesseraSip {
+ protected:
+  void RunOrSkip(const std::string& scenario) {
+    StartTessera();
+    const auto r = Sipp(testing::Scenario(scenario), "demo", {"-m", "1"});
+    const std::string messages = testing::ReadFile(sipp_dir_.path() / "messages.log");
+    EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+    if (messages.find("SIP/2.0 503 Service Unavailable") != std::string::npos &&
+        messages.find("the conference engine is not running") != std::string::npos)
+      GTEST_SKIP() << "tessera has no conference engine yet (503 'the conference engine is not running')";
+    EXPECT_THAT(messages, HasSubstr("SIP/2.0 200 OK"));
+  }
+};
+
+TEST_F(TesseraConferenceCall, RoomSystemCallHoldsResumesAsksForAKeyframeAndHangsUp) {
+  RunOrSkip("uac_conference_call.xml");
+}
+
+TEST_F(TesseraConferenceCall, LateOfferIsAnsweredInTheAck) {
+  RunOrSkip("uac_conference_late_offer.xml");
+}
 
 TEST_F(TesseraSip, MalformedRequestsGet400AndTheServerKeepsServing) {
   StartTessera();

@@ -112,14 +112,16 @@ class Call {
   virtual void Ring() = 0;                     // 180
   virtual void Progress(std::string sdp) = 0;  // 183 with early media
   virtual void Answer(std::string sdp) = 0;    // 200
+  // `warning`, when given, goes out as "Warning: 399 tessera \"...\"" (RFC 3261 §20.43),
+  // e.g. why no media stream of the offer was usable with a 488.
   virtual void Reject(int status, std::string reason = {},
-                      std::optional<std::chrono::seconds> retry_after = std::nullopt) = 0;
+                      std::optional<std::chrono::seconds> retry_after = std::nullopt, std::string warning = {}) = 0;
 
   // Established calls. False if an offer/answer exchange is already in progress.
   virtual bool Reinvite(std::string sdp) = 0;  // new offer by re-INVITE (hold, resume, media change)
   virtual bool Update(std::string sdp) = 0;    // new offer by UPDATE; "" = session refresh only
   virtual void AnswerOffer(std::string sdp) = 0;
-  virtual void RejectOffer(int status = 488) = 0;
+  virtual void RejectOffer(int status = 488, std::string warning = {}) = 0;
 
   // CANCEL before an answer to our INVITE, a rejection of an unanswered incoming call (480),
   // or BYE.

@@ -1,0 +1,241 @@
+#include "tessera/signaling/sip/conference_dial_in.h"
+
+#include <fmt/format.h>
+
+#include "tessera/base/log.h"
+#include "tessera/signaling/sdp/offer_answer.h"
+
+namespace tessera::signaling::sip {
+namespace {
+
+constexpr log::Component kLog{"sip.dial_in", log::Tag::kSip};
+
+using Kind = mcu::ControlError::Kind;
+
+struct SipRefusal {
+  int status;
+  const char* reason;
+};
+
+SipRefusal RefusalFor(Kind kind) {
+  switch (kind) {
+    case Kind::kNotFound:
+      return {404, "Room Not Found"};
+    case Kind::kForbidden:
+      return {403, "Forbidden"};
+    case Kind::kUnavailable:
+      return {503, "Service Unavailable"};
+    case Kind::kBadRequest:
+      return {488, "Not Acceptable Here"};
+    case Kind::kConflict:
+    case Kind::kInternal:
+      break;
+  }
+  return {500, "Server Internal Error"};
+}
+
+}  // namespace
+
+// One call with a participant in a room.
+class ConferenceDialIn::Leg final : public CallObserver {
+ public:
+  Leg(ConferenceDialIn& owner, std::shared_ptr<Call> call, std::string room_id, std::string participant_id,
+      sdp::AnswerPolicy policy, sdp::AnswerIdentity identity)
+      : owner_(owner),
+        call_(std::move(call)),
+        room_id_(std::move(room_id)),
+        participant_id_(std::move(participant_id)),
+        policy_(std::move(policy)),
+        identity_(std::move(identity)) {}
+
+  void SetPlan(sdp::OfferAnswerPlan plan) { plan_ = std::move(plan); }
+  void SetOurOffer(sdp::SessionDescription offer) { our_offer_ = std::move(offer); }
+
+  // Late offer: the answer arrives with the ACK.
+  void OnEstablished(Call& call, std::string_view remote_sdp) override {
+    if (!our_offer_) return;
+    auto answer = sdp::ParseSdp(remote_sdp);
+    if (!answer) return Fail(call, "the ACK's SDP answer does not parse: " + answer.error().ToString());
+    auto plan = sdp::PlanFromAnswer(*our_offer_, *answer, policy_);
+    if (!plan) return Fail(call, plan.error().reason);
+    auto updated = owner_.control_.UpdateParticipant(room_id_, participant_id_, Named(plan->request));
+    if (!updated) return Fail(call, updated.error().message);
+    plan_ = std::move(*plan);
+    our_offer_.reset();
+    TLOG_DEBUG(kLog, "call {}: late-offer answer applied to {}", call.id(), participant_id_);
+  }
+
+  void OnRemoteOffer(Call& call, std::string_view text) override {
+    auto offer = sdp::ParseSdp(text);
+    if (!offer) return call.RejectOffer(488, "the SDP offer does not parse: " + offer.error().ToString());
+    auto plan = sdp::PlanUpdate(*offer, policy_, plan_);
+    if (!plan) return call.RejectOffer(488, plan.error().reason);
+    auto result = owner_.control_.UpdateParticipant(room_id_, participant_id_, Named(plan->request));
+    if (!result) {
+      const SipRefusal r = RefusalFor(result.error().kind);
+      return call.RejectOffer(r.status == 404 ? 500 : r.status, result.error().message);
+    }
+    if (result->streams.size() != plan->request.streams.size())
+      return call.RejectOffer(500, "the core answered a different stream count");
+    ++identity_.session_version;
+    plan_ = std::move(*plan);
+    call.AnswerOffer(sdp::BuildAnswer(*offer, plan_, *result, identity_));
+  }
+
+  void OnKeyframeRequest(Call& call) override {
+    auto r = owner_.control_.RequestKeyframe(room_id_, participant_id_);
+    if (!r) TLOG_DEBUG(kLog, "call {}: keyframe request not passed on: {}", call.id(), r.error().message);
+  }
+
+  void OnDtmf(Call&, const DtmfEvent& event) override {
+    if (owner_.options_.on_dtmf) owner_.options_.on_dtmf(room_id_, participant_id_, event);
+  }
+
+  void OnEnded(Call& call, const CallEnd& end) override {
+    auto removed = owner_.control_.RemoveParticipant(room_id_, participant_id_);
+    TLOG_INFO(kLog, "call {} left room {} ({}{}{})", call.id(), room_id_, ToString(end.reason),
+              end.detail.empty() ? "" : ": ", end.detail);
+    if (!removed && removed.error().kind != Kind::kNotFound)
+      TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
+    owner_.Forget(call.id());  // destroys this; nothing may follow
+  }
+
+  void Detach() {
+    call_->SetObserver(nullptr);
+    (void)owner_.control_.RemoveParticipant(room_id_, participant_id_);
+  }
+
+  mcu::ParticipantRequest Named(mcu::ParticipantRequest request) const {
+    request.protocol = "sip";
+    request.display_name = display_name_;
+    request.remote = remote_;
+    return request;
+  }
+  void SetParty(std::string display_name, std::string remote) {
+    display_name_ = std::move(display_name);
+    remote_ = std::move(remote);
+  }
+
+ private:
+  void Fail(Call& call, const std::string& why) {
+    TLOG_INFO(kLog, "call {}: ending, {}", call.id(), why);
+    call.Hangup();  // BYE; OnEnded removes the participant
+  }
+
+  // Passed in (not owned).
+  ConferenceDialIn& owner_;
+  // Owned.
+  std::shared_ptr<Call> call_;
+  std::string room_id_;
+  std::string participant_id_;
+  sdp::AnswerPolicy policy_;
+  sdp::AnswerIdentity identity_;
+  sdp::OfferAnswerPlan plan_;
+  std::optional<sdp::SessionDescription> our_offer_;  // late offer: sent in the 200
+  std::string display_name_;
+  std::string remote_;
+};
+
+ConferenceDialIn::ConferenceDialIn(mcu::ConferenceControl& control, ConferenceDialInOptions options)
+    : control_(control), options_(std::move(options)) {}
+
+ConferenceDialIn::~ConferenceDialIn() {
+  // Calls still up (the user agent should have ended them first): detach, and take their
+  // participants out of the rooms.
+  for (auto& [id, leg] : legs_)
+    leg->Detach();
+}
+
+void ConferenceDialIn::Forget(uint64_t call_id) {
+  legs_.erase(call_id);
+}
+
+void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
+  const std::string from = call->remote_party().uri.ToString();
+  std::optional<mcu::RoomSummary> room = control_.FindRoom(call->request_uri().UnescapedUser());
+  if (!room) room = control_.FindRoom(call->local_party().uri.UnescapedUser());
+  if (!room) {
+    TLOG_INFO(kLog, "call from {} to {}: no such room (404)", from, call->request_uri().ToString());
+    return call->Reject(404, "Room Not Found");
+  }
+  if (room->locked) {
+    TLOG_INFO(kLog, "call from {} to room {}: locked (403)", from, room->id);
+    return call->Reject(403, "Room Locked");
+  }
+  if (room->has_pin) {
+    TLOG_INFO(kLog, "call from {} to room {}: PIN rooms are not reachable by SIP yet (403)", from, room->id);
+    return call->Reject(403, "Forbidden", std::nullopt, "PIN rooms need the prompt player (not yet)");
+  }
+  if (room->max_participants > 0 && room->participants >= room->max_participants) {
+    TLOG_INFO(kLog, "call from {} to room {}: full (503)", from, room->id);
+    return call->Reject(503, "Service Unavailable", options_.retry_after, "the room is full");
+  }
+
+  sdp::AnswerPolicy policy;
+  policy.srtp_required = room->srtp_required;
+  sdp::AnswerIdentity identity;
+  identity.session_id = next_session_id_++;
+  identity.session_version = 1;
+  std::string display_name = call->remote_party().PlainDisplayName();
+  if (display_name.empty()) display_name = call->remote_party().uri.UnescapedUser();
+
+  auto refuse = [&](const mcu::ControlError& e) {
+    const SipRefusal r = RefusalFor(e.kind);
+    TLOG_INFO(kLog, "call from {} to room {}: {} ({})", from, room->id, e.message, r.status);
+    call->Reject(r.status, r.reason, r.status == 503 ? std::optional(options_.retry_after) : std::nullopt, e.message);
+  };
+  auto name = [&](mcu::ParticipantRequest request) {
+    request.protocol = "sip";
+    request.display_name = display_name;
+    request.remote = from;
+    return request;
+  };
+
+  if (call->remote_offered()) {
+    auto offer = sdp::ParseSdp(call->remote_sdp());
+    if (!offer) return call->Reject(488, "Not Acceptable Here", std::nullopt, "SDP: " + offer.error().ToString());
+    auto plan = sdp::PlanAnswer(*offer, policy);
+    if (!plan) {
+      TLOG_INFO(kLog, "call from {} to room {}: {} (488)", from, room->id, plan.error().reason);
+      return call->Reject(488, "Not Acceptable Here", std::nullopt, plan.error().reason);
+    }
+    auto result = control_.AddParticipant(room->id, name(plan->request));
+    if (!result) return refuse(result.error());
+    if (result->streams.size() != plan->request.streams.size()) {
+      (void)control_.RemoveParticipant(result->room_id, result->participant_id);
+      return call->Reject(500, "Server Internal Error", std::nullopt, "the core answered a different stream count");
+    }
+    auto leg = std::make_unique<Leg>(*this, call, result->room_id, result->participant_id, policy, identity);
+    leg->SetParty(display_name, from);
+    const std::string answer = sdp::BuildAnswer(*offer, *plan, *result, identity);
+    leg->SetPlan(std::move(*plan));
+    call->SetObserver(leg.get());
+    legs_[call->id()] = std::move(leg);
+    TLOG_INFO(kLog, "call {} from {} joined room {} as {}", call->id(), from, result->room_id, result->participant_id);
+    call->Answer(answer);
+    return;
+  }
+
+  // Late offer: ports first (provisional streams), then our offer in the 200.
+  sdp::OfferOptions offer_options;
+  offer_options.policy = policy;
+  const mcu::ParticipantRequest provisional = sdp::OfferRequest(offer_options);
+  auto result = control_.AddParticipant(room->id, name(provisional));
+  if (!result) return refuse(result.error());
+  const std::string offer = sdp::BuildOffer(offer_options, *result, identity);
+  auto parsed = sdp::ParseSdp(offer);
+  if (!parsed || result->streams.size() != provisional.streams.size()) {
+    (void)control_.RemoveParticipant(result->room_id, result->participant_id);
+    return call->Reject(500, "Server Internal Error", std::nullopt, "could not build an offer");
+  }
+  auto leg = std::make_unique<Leg>(*this, call, result->room_id, result->participant_id, policy, identity);
+  leg->SetParty(display_name, from);
+  leg->SetOurOffer(std::move(*parsed));
+  call->SetObserver(leg.get());
+  legs_[call->id()] = std::move(leg);
+  TLOG_INFO(kLog, "call {} from {} joined room {} as {} (late offer)", call->id(), from, result->room_id,
+            result->participant_id);
+  call->Answer(offer);
+}
+
+}  // namespace tessera::signaling::sip
