@@ -128,6 +128,8 @@ class Room {
   void VideoTick();
   void RebuildScene();
   void FanOut(VideoOutput& output, rtp::TimePoint now);
+  // Once a second: subscribers whose bandwidth changed move to the rung it allows.
+  void AdaptRungs(rtp::TimePoint now);
   void RecordLatency(rtp::TimePoint sent);
   uint32_t VideoClock(rtp::TimePoint now) const;
 
