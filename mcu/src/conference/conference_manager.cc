@@ -55,6 +55,48 @@ constexpr const char* kSyntheticNames[] = {"Ada Lovelace", "Grace Hopper", "Alan
                                            "Dennis Ritchie", "Frances Allen",  "Claude Shannon", "Radia Perlman",
                                            "Ken Thompson",   "Hedy Lamarr",    "John McCarthy",  "Sophie Wilson"};
 
+// The media parts of a leg (its link, SSRC and timestamps are the caller's): decoder when
+// the endpoint sends, output choice or encodings when it receives.
+Result<VideoLeg, std::string> BuildVideoLeg(const MediaStreamRequest& s, uint32_t ssrc,
+                                            const std::vector<RungConfig>& rungs) {
+  VideoLeg leg;
+  leg.send = s.send;
+  leg.payload_type = s.payload_type;
+  leg.format = s.format;
+  if (s.receive) {
+    auto input = VideoInput::Create(s, ssrc);
+    if (!input) return MakeUnexpected(input.error());
+    leg.input = std::move(*input);
+  }
+  if (s.send) {
+    leg.choice = ChooseOutput(rungs, s.format);
+    if (!leg.choice)
+      return MakeUnexpected("cannot send video as " + std::string(codecs::CodecName(s.format.codec)) +
+                            " within the endpoint's limits");
+    leg.output_key = OutputKey(*leg.choice);
+  }
+  return leg;
+}
+
+Result<AudioLeg, std::string> BuildAudioLeg(const MediaStreamRequest& s) {
+  AudioLeg leg;
+  leg.send = s.send;
+  leg.payload_type = s.payload_type;
+  leg.format = s.format;
+  if (s.receive) {
+    auto input = AudioInput::Create(s);
+    if (!input) return MakeUnexpected(input.error());
+    leg.input = std::move(*input);
+  }
+  if (s.send) {
+    leg.encoding_key = AudioEncoding::KeyOf(s.format);
+    auto own = AudioEncoding::Create(s.format);
+    if (!own) return MakeUnexpected(own.error());
+    leg.own = std::move(*own);
+  }
+  return leg;
+}
+
 }  // namespace
 
 ConferenceManager::ConferenceManager(const Config& config, boost::asio::io_context& network,
@@ -216,44 +258,17 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     result.streams.push_back(MediaStreamResult{local_address, rtp_link->local_rtp_port(), rtp_link->local_rtcp_port(),
                                                ssrc, local_srtp});
     if (video) {
-      VideoLeg leg;
-      leg.link = rtp_link;
-      leg.send = s.send;
-      leg.payload_type = s.payload_type;
-      leg.format = s.format;
-      leg.timestamp_offset = RandomU32();
-      if (s.receive) {
-        auto input = VideoInput::Create(s, ssrc);
-        if (!input) return fail(Kind::kBadRequest, input.error());
-        leg.input = std::move(*input);
-      }
-      if (s.send) {
-        leg.choice = ChooseOutput(room->rungs(), s.format);
-        if (!leg.choice)
-          return fail(Kind::kBadRequest, "cannot send video as " + std::string(codecs::CodecName(s.format.codec)) +
-                                             " within the endpoint's limits");
-        leg.output_key = OutputKey(*leg.choice);
-      }
-      participant->video = std::move(leg);
+      auto leg = BuildVideoLeg(s, ssrc, room->rungs());
+      if (!leg) return fail(Kind::kBadRequest, leg.error());
+      leg->link = rtp_link;
+      leg->timestamp_offset = RandomU32();
+      participant->video = std::move(*leg);
     } else {
-      AudioLeg leg;
-      leg.link = rtp_link;
-      leg.send = s.send;
-      leg.payload_type = s.payload_type;
-      leg.format = s.format;
-      leg.timestamp = RandomU32();
-      if (s.receive) {
-        auto input = AudioInput::Create(s);
-        if (!input) return fail(Kind::kBadRequest, input.error());
-        leg.input = std::move(*input);
-      }
-      if (s.send) {
-        leg.encoding_key = AudioEncoding::KeyOf(s.format);
-        auto own = AudioEncoding::Create(s.format);
-        if (!own) return fail(Kind::kBadRequest, own.error());
-        leg.own = std::move(*own);
-      }
-      participant->audio = std::move(leg);
+      auto leg = BuildAudioLeg(s);
+      if (!leg) return fail(Kind::kBadRequest, leg.error());
+      leg->link = rtp_link;
+      leg->timestamp = RandomU32();
+      participant->audio = std::move(*leg);
     }
   }
 
@@ -284,19 +299,43 @@ Result<ParticipantResult, ControlError> ConferenceManager::UpdateParticipant(std
   if (request.streams.size() != before.streams.size())
     return MakeUnexpected(Error(Kind::kBadRequest, "adding or removing streams in an update is not supported yet"));
   std::vector<std::shared_ptr<RtpLink>>& links = entry->links[it->first];
-  ParticipantResult result{it->first, entry->room->config().id, {}};
+  Room& room = *entry->room;
+  ParticipantResult result{it->first, room.config().id, {}};
+  // Check everything before changing anything, so that a refused update changes nothing.
+  std::vector<std::optional<AudioLeg>> audio(request.streams.size());
+  std::vector<std::optional<VideoLeg>> video(request.streams.size());
   for (size_t i = 0; i < request.streams.size(); ++i) {
     const MediaStreamRequest& now = request.streams[i];
     const MediaStreamRequest& was = before.streams[i];
-    if (now.kind != was.kind || now.format.codec != was.format.codec || now.payload_type != was.payload_type ||
-        now.srtp.has_value() != was.srtp.has_value() || now.send != was.send || now.receive != was.receive)
-      return MakeUnexpected(Error(Kind::kBadRequest,
-                                  "changing a stream's codec, payload type, SRTP or direction is not supported yet"));
+    if (now.kind != was.kind) return MakeUnexpected(Error(Kind::kBadRequest, "a stream cannot change its media kind"));
+    if (now.srtp.has_value() != was.srtp.has_value() ||
+        (now.srtp && (now.srtp->suite != was.srtp->suite || now.srtp->key_params != was.srtp->key_params)))
+      return MakeUnexpected(Error(Kind::kBadRequest, "changing SRTP keys in an update is not supported yet"));
+    const bool media_changed = now.format.codec != was.format.codec || now.payload_type != was.payload_type ||
+                               now.send != was.send || now.receive != was.receive ||
+                               now.format.max_bitrate_bps != was.format.max_bitrate_bps ||
+                               now.format.params != was.format.params;
+    if (!media_changed) continue;
+    if (now.kind == MediaKind::kVideo) {
+      auto leg = BuildVideoLeg(now, links[i]->local_ssrc(), room.rungs());
+      if (!leg) return MakeUnexpected(Error(Kind::kBadRequest, leg.error()));
+      video[i] = std::move(*leg);
+    } else {
+      auto leg = BuildAudioLeg(now);
+      if (!leg) return MakeUnexpected(Error(Kind::kBadRequest, leg.error()));
+      audio[i] = std::move(*leg);
+    }
+  }
+  const std::string address = config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
+  for (size_t i = 0; i < request.streams.size(); ++i) {
+    const MediaStreamRequest& now = request.streams[i];
+    const MediaStreamRequest& was = before.streams[i];
     if (now.remote_address != was.remote_address || now.remote_rtp_port != was.remote_rtp_port ||
-        now.remote_rtcp_port != was.remote_rtcp_port) {
+        now.remote_rtcp_port != was.remote_rtcp_port || now.rtcp_mux != was.rtcp_mux) {
       boost::asio::post(network_, [link = links[i], now] { link->SetRemote(now); });
     }
-    const std::string address = config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
+    if (audio[i]) room.ReplaceAudio(it->first, std::move(*audio[i]));
+    if (video[i]) room.ReplaceVideo(it->first, std::move(*video[i]));
     result.streams.push_back(MediaStreamResult{address, links[i]->local_rtp_port(), links[i]->local_rtcp_port(),
                                                links[i]->local_ssrc(), std::nullopt});
   }

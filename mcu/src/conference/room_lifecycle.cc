@@ -83,6 +83,60 @@ void Room::RequestKeyframe(std::string participant_id) {
   });
 }
 
+void Room::ReplaceAudio(std::string participant_id, AudioLeg leg) {
+  auto shared = std::make_shared<AudioLeg>(std::move(leg));  // asio handlers must be copyable
+  boost::asio::post(audio_strand_, [this, id = std::move(participant_id), shared] {
+    for (auto& pp : audio_participants_) {
+      Participant& p = *pp;
+      if (p.id != id || !p.audio) continue;
+      AudioLeg& leg = *p.audio;
+      leg.input = std::move(shared->input);
+      leg.send = shared->send;
+      leg.payload_type = shared->payload_type;
+      leg.format = shared->format;
+      leg.encoding_key = shared->encoding_key;
+      leg.own = std::move(shared->own);
+      leg.marker_next = true;
+      const bool source = p.has_audio_source();
+      if (source && !p.in_mixer) {
+        p.mixer_source = mixer_.AddSource(p.number);
+        p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
+      } else if (!source && p.in_mixer) {
+        mixer_.RemoveSource(p.mixer_source);
+        p.in_mixer = false;
+      }
+      if (leg.send && !listener_encodings_.contains(leg.encoding_key)) {
+        auto encoding = AudioEncoding::Create(leg.format);
+        if (encoding) listener_encodings_.emplace(leg.encoding_key, std::move(*encoding));
+      }
+      TLOG_INFO(kLog, "room {}: {} audio now {} {}{}", config_.id, id, codecs::CodecName(leg.format.codec),
+                leg.input ? "in" : "", leg.send ? " out" : "");
+    }
+  });
+}
+
+void Room::ReplaceVideo(std::string participant_id, VideoLeg leg) {
+  auto shared = std::make_shared<VideoLeg>(std::move(leg));
+  boost::asio::post(video_strand_, [this, id = std::move(participant_id), shared] {
+    for (auto& pp : video_participants_) {
+      Participant& p = *pp;
+      if (p.id != id || !p.video) continue;
+      DetachVideo(p);
+      VideoLeg& leg = *p.video;
+      leg.input = std::move(shared->input);
+      leg.send = shared->send;
+      leg.payload_type = shared->payload_type;
+      leg.format = shared->format;
+      leg.choice = shared->choice;
+      leg.output_key = shared->output_key;
+      if (leg.send) AttachVideo(p);
+      MarkSceneDirty();
+      TLOG_INFO(kLog, "room {}: {} video now {} {}{}", config_.id, id, codecs::CodecName(leg.format.codec),
+                leg.input ? "in" : "", leg.send ? " out" : "");
+    }
+  });
+}
+
 void Room::AddAudio(const std::shared_ptr<Participant>& participant) {
   if (audio_stopped_) return;
   Participant& p = *participant;

@@ -25,10 +25,10 @@ class RtcpHandler final : public rtp::RtcpVisitor {
   void OnPli(const rtp::FeedbackView&) override { Keyframe(); }
   void OnFir(const rtp::FeedbackView&, const rtp::FirView&) override { Keyframe(); }
   void OnRemb(const rtp::FeedbackView&, const rtp::RembView& remb) override {
-    if (video_) p_.video->bandwidth_bps = static_cast<int64_t>(remb.bitrate_bps);
+    if (video_) p_.video->bandwidth.OnEstimate(static_cast<int64_t>(remb.bitrate_bps));
   }
   void OnTmmbr(const rtp::FeedbackView&, const rtp::TmmbItemsView& items) override {
-    if (video_ && items.size() > 0) p_.video->bandwidth_bps = static_cast<int64_t>(items[0].bitrate_bps);
+    if (video_ && items.size() > 0) p_.video->bandwidth.OnEstimate(static_cast<int64_t>(items[0].bitrate_bps));
   }
 
   int keyframe_requests = 0;
@@ -38,7 +38,10 @@ class RtcpHandler final : public rtp::RtcpVisitor {
     RtpLink& link = video_ ? *p_.video->link : *p_.audio->link;
     for (size_t i = 0; i < blocks.size(); ++i) {
       const rtp::ReportBlock block = blocks[i];
-      if (block.source_ssrc == link.local_ssrc()) link.send_statistics().OnReportBlock(block, rtp::NtpNow());
+      if (block.source_ssrc != link.local_ssrc()) continue;
+      link.send_statistics().OnReportBlock(block, rtp::NtpNow());
+      if (video_ && p_.video->output)
+        p_.video->bandwidth.OnLossReport(block.fraction_lost, p_.video->output->choice().encoder.bitrate_bps, arrival_);
     }
   }
   void Keyframe() {

@@ -104,6 +104,7 @@ void Room::VideoTick() {
   ++video_tick_;
   counters_.video_ticks.fetch_add(1, std::memory_order_relaxed);
   DrainPackets(true, now);
+  if (video_tick_ % options_.video_fps == 0) AdaptRungs(now);
   if (scene_dirty_) RebuildScene();
 
   // Decode (or drop, when hidden) every source's complete frames, in parallel.
@@ -175,6 +176,29 @@ void Room::VideoTick() {
   for (auto& [key, output] : outputs_) forced += output->keyframes().forced();
   counters_.keyframes_forced.store(forced, std::memory_order_relaxed);
   RecordLatency(rtp::Clock::now());
+}
+
+void Room::AdaptRungs(rtp::TimePoint now) {
+  int64_t ceiling = 0;
+  for (const RungConfig& r : rungs_) ceiling = std::max<int64_t>(ceiling, int64_t{r.bitrate_kbps} * 1000);
+  for (auto& pp : video_participants_) {
+    Participant& p = *pp;
+    if (!p.video || !p.video->send || !p.video->choice) continue;
+    VideoLeg& leg = *p.video;
+    leg.bandwidth.Tick(now, ceiling);
+    auto choice = ChooseOutput(rungs_, leg.format, leg.bandwidth.budget_bps());
+    if (!choice) continue;
+    std::string key = OutputKey(*choice);
+    if (key == leg.output_key) continue;
+    TLOG_INFO(kLog, "room {}: {} moves to {}x{} at {} kbit/s (bandwidth {} kbit/s)", config_.id, p.id,
+              choice->encoder.width, choice->encoder.height, choice->encoder.bitrate_bps / 1000,
+              leg.bandwidth.budget_bps() / 1000);
+    DetachVideo(p);
+    leg.choice = std::move(choice);
+    leg.output_key = std::move(key);
+    ++leg.rung_changes;
+    AttachVideo(p);  // sequence numbers and timestamps continue: they are the link's and the room clock's
+  }
 }
 
 void Room::RecordLatency(rtp::TimePoint sent) {

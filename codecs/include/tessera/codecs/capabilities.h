@@ -61,11 +61,13 @@ struct H264Params {
   int64_t max_mbps = 0;     // 0 = the level's
   int64_t max_fs = 0;       // 0 = the level's
   int64_t max_br_kbps = 0;  // 0 = the level's
+  bool operator==(const H264Params&) const = default;
 };
 
 struct Vp8Params {
   int max_fr = 0;  // 0 = unlimited
   int max_fs = 0;  // macroblocks; 0 = unlimited
+  bool operator==(const Vp8Params&) const = default;
 };
 
 // H.263 / H.263+ picture formats the receiver takes, each with its minimum picture
@@ -91,6 +93,7 @@ struct H261Params {
   int qcif_mpi = 0;  // 1..4; 0 = not taken
   int cif_mpi = 0;
   int64_t max_br_100bps = 0;
+  bool operator==(const H261Params&) const = default;
 };
 
 struct OpusParams {
@@ -100,6 +103,7 @@ struct OpusParams {
   bool useinbandfec = false;  // the receiver can use in-band FEC: send it
   bool usedtx = false;        // the receiver prefers DTX
   bool cbr = false;
+  bool operator==(const OpusParams&) const = default;
 };
 
 using CodecParams = std::variant<std::monostate, H264Params, Vp8Params, H263Params, H261Params, OpusParams>;

@@ -18,6 +18,7 @@
 #include "tessera/mcu/conference/audio_input.h"
 #include "tessera/mcu/conference/output_selection.h"
 #include "tessera/mcu/conference/rtp_link.h"
+#include "tessera/mcu/conference/rung_adapter.h"
 #include "tessera/mcu/conference/video_input.h"
 #include "tessera/mcu/demo/synthetic_participant.h"
 #include "tessera/mixer/audio/audio_mixer.h"
@@ -49,8 +50,9 @@ struct VideoLeg {
   VideoOutput* output = nullptr;  // room strand; null until attached
   uint32_t timestamp_offset = 0;  // added to the room's 90 kHz clock
   bool waiting_keyframe = true;   // nothing sent until its output's next keyframe
-  int64_t bandwidth_bps = 0;      // latest TMMBR/REMB from the endpoint (0: none)
-  uint64_t keyframe_requests = 0; // PLI/FIR received
+  RungAdapter bandwidth;           // REMB/TMMBR and loss: which rung it can take
+  uint64_t keyframe_requests = 0;  // PLI/FIR received
+  uint64_t rung_changes = 0;
 };
 
 struct Participant {

@@ -95,6 +95,10 @@ class Room {
   // `done(found)` runs on the strand.
   void Remove(std::string participant_id, std::function<void(bool)> done);
   void RequestKeyframe(std::string participant_id);
+  // A re-negotiation changed a stream's codec or direction: `leg` (without link, SSRC or
+  // timestamps, which the participant keeps) replaces the media parts of its leg.
+  void ReplaceAudio(std::string participant_id, AudioLeg leg);
+  void ReplaceVideo(std::string participant_id, VideoLeg leg);
 
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
@@ -128,6 +132,8 @@ class Room {
   void VideoTick();
   void RebuildScene();
   void FanOut(VideoOutput& output, rtp::TimePoint now);
+  // Once a second: subscribers whose bandwidth changed move to the rung it allows.
+  void AdaptRungs(rtp::TimePoint now);
   void RecordLatency(rtp::TimePoint sent);
   uint32_t VideoClock(rtp::TimePoint now) const;
 
