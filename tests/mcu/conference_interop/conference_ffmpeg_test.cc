@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 
 #include "conference_harness.h"
@@ -251,6 +252,74 @@ TEST(ConferenceUpdates, HoldAndResumeDetachAndReattachTheSubscriberAndACodecChan
   more.streams.push_back(H264Stream(FreeEvenPort(), true, true));
   EXPECT_FALSE(h.manager().UpdateParticipant("r1", added->participant_id, more));
   EXPECT_FALSE(h.manager().UpdateParticipant("r1", "p999", resume));
+}
+
+}  // namespace
+}  // namespace tessera::mcu::conference::testing
+
+namespace tessera::mcu::conference::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// 30 bytes of key and salt, base64: what an endpoint's a=crypto inline: carries.
+constexpr const char* kSenderKey = "BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMk";
+
+TEST(ConferenceWithFfmpeg, SrtpBothWaysWithFfmpegsOwnSrtp) {
+  ConferenceHarness h;
+  // The sender protects with its key; Tessera checks it (a wrong tag would drop everything).
+  ParticipantRequest request;
+  request.display_name = "Secure";
+  request.streams.push_back(AudioStream(codecs::CodecId::kOpus, FreeEvenPort(), true, false));
+  request.streams.push_back(H264Stream(FreeEvenPort(), true, false));
+  for (auto& s : request.streams) s.srtp = SrtpRequest{1, "AES_CM_128_HMAC_SHA1_80", std::string("inline:") + kSenderKey};
+  auto added = h.manager().AddParticipant("r1", request);
+  ASSERT_TRUE(added) << added.error().message;
+  ASSERT_TRUE(added->streams[0].srtp);
+  EXPECT_NE(added->streams[0].srtp->key_params, request.streams[0].srtp->key_params) << "our key is our own";
+  auto sender = StartSender({"Secure", "0xFF0000", 440, codecs::CodecId::kOpus, true, kSenderKey},
+                            added->streams[1].local_rtp_port, added->streams[0].local_rtp_port, 30);
+  ASSERT_TRUE(sender);
+
+  // A plain receiver sees the red tile: SRTP in was unprotected.
+  auto r = h.AddReceiver("plain", 1100, 5);
+  ASSERT_FALSE(r.id.empty());
+  ASSERT_EQ(r.recorder->WaitForExit(60s), 0) << r.recorder->output();
+  const int frames = CountI420Frames(r.video, 640, 360);
+  ASSERT_GT(frames, 20);
+  const auto last = ReadI420Frame(r.video, 640, 360, frames - 1);
+  std::vector<mixer::LayoutSource> one(1);
+  const mixer::Layout layout = mixer::ComputeLayout(mixer::AutoLayoutFor(one), {640, 360}, one);
+  ASSERT_FALSE(layout.tiles.empty());
+  const mixer::Rect t = layout.tiles[0].rect;
+  const int cy = t.y + t.height / 2, cx = t.x + t.width / 2;
+  EXPECT_NEAR(last[static_cast<size_t>(cy * 640 + cx)], 81, 25) << "red's luma";
+  EXPECT_GT(last[640 * 360 + 320 * 180 + (cy / 2) * 320 + cx / 2], 200) << "red's V";
+
+  // A receiver with SRTP hears the tone: SRTP out is decrypted by ffmpeg.
+  const uint16_t audio_port = FreeEvenPort();
+  ParticipantRequest listener;
+  listener.display_name = "secure listener";
+  listener.streams.push_back(AudioStream(codecs::CodecId::kOpus, audio_port, false, true));
+  listener.streams[0].srtp = SrtpRequest{1, "AES_CM_128_HMAC_SHA1_80", std::string("inline:") + kSenderKey};
+  auto joined = h.manager().AddParticipant("r1", listener);
+  ASSERT_TRUE(joined) << joined.error().message;
+  ASSERT_TRUE(joined->streams[0].srtp);
+  const auto sdp = h.dir() / "secure.sdp";
+  std::ofstream(sdp) << "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=secure\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                     << "m=audio " << audio_port << " RTP/SAVP 111\r\na=rtpmap:111 opus/48000/2\r\n"
+                     << "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " << joined->streams[0].srtp->key_params << "\r\n";
+  const auto wav = h.dir() / "secure.wav";
+  auto recorder = tessera::testing::Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+                                                        "-protocol_whitelist", "file,udp,rtp,srtp,crypto", "-i",
+                                                        sdp.string(), "-t", "3", "-ac", "1", "-ar", "48000", "-y",
+                                                        wav.string()});
+  ASSERT_TRUE(recorder);
+  ASSERT_EQ(recorder->WaitForExit(30s), 0) << recorder->output();
+  auto samples = ReadWav(wav);
+  ASSERT_GT(samples.size(), 48000u * 2);
+  samples.erase(samples.begin(), samples.begin() + 24000);
+  EXPECT_GT(TonePower(samples, 48000, 440), 0.3) << "the secure listener hears the secure sender";
 }
 
 }  // namespace

@@ -51,6 +51,16 @@ int PayloadTypeOf(codecs::CodecId codec) {
 
 std::string Rtp(uint16_t port) { return "rtp://127.0.0.1:" + std::to_string(port) + "?pkt_size=1200"; }
 
+// "-f rtp rtp://..." or, with a key, ffmpeg's own SRTP: "-f rtp -srtp_out_suite ... srtp://...".
+void AddRtpOutput(std::vector<std::string>& argv, const std::string& srtp_key, uint16_t port) {
+  if (srtp_key.empty()) {
+    argv.insert(argv.end(), {"-f", "rtp", Rtp(port)});
+    return;
+  }
+  argv.insert(argv.end(), {"-f", "rtp", "-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", srtp_key,
+                           "srtp://127.0.0.1:" + std::to_string(port) + "?pkt_size=1180"});
+}
+
 }  // namespace
 
 // An even port (RTP; its successor is normally free for RTCP).
@@ -80,11 +90,12 @@ std::unique_ptr<Subprocess> StartSender(const SenderSpec& spec, uint16_t video_p
   if (video) {
     argv.insert(argv.end(), {"-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                              "-profile:v", "baseline", "-g", "30", "-pix_fmt", "yuv420p", "-b:v", "300k",
-                             "-payload_type", "96", "-f", "rtp", Rtp(video_port)});
+                             "-payload_type", "96"});
+    AddRtpOutput(argv, spec.srtp_key, video_port);
   }
   argv.insert(argv.end(), {"-map", video ? "1:a" : "0:a"});
   for (auto& a : AudioArgs(spec.audio)) argv.push_back(a);
-  argv.insert(argv.end(), {"-f", "rtp", Rtp(audio_port)});
+  AddRtpOutput(argv, spec.srtp_key, audio_port);
   return Subprocess::Start(argv);
 }
 

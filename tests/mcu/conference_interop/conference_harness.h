@@ -28,6 +28,8 @@ struct SenderSpec {
   int tone_hz = 440;
   codecs::CodecId audio = codecs::CodecId::kOpus;  // kOpus, kPcmu, kG722
   bool video = true;
+  // SRTP (AES_CM_128_HMAC_SHA1_80) with this base64 master key+salt; empty = plain RTP.
+  std::string srtp_key;
 };
 
 // Capabilities as an SDP offer from ffmpeg would negotiate them.

@@ -106,12 +106,5 @@ TEST_F(EndpointsOnTessera, RefusalsBeforeTheEngineCarryTheRightStatus) {
   EXPECT_EQ(Send("GET", "/healthz", {}, {}).status, 200);
 }
 
-TEST_F(EndpointsOnTessera, WithoutTheEngineAddingIsRefusedWith503AndRetryAfter) {
-  const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints", sdp::testing::kSippOffer);
-  if (r.status != 503) GTEST_SKIP() << "the conference engine answers now (" << r.status << ")";
-  EXPECT_THAT(Message(r), HasSubstr(std::string(kNoEngine)));
-  EXPECT_EQ(r.headers.at("retry-after"), "5");
-}
-
 }  // namespace
 }  // namespace tessera::signaling

@@ -38,7 +38,11 @@ class TesseraSip : public ::testing::Test {
                                  "\"\n[sip]\nudp = \"127.0.0.1:" + std::to_string(sip_port_) +
                                  "\"\ntcp = \"127.0.0.1:" + std::to_string(sip_port_) + "\"\n" + extra +
                                  "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\n[[rooms]]\nid = \"2000\"\nlocked = "
-                                 "true\n";
+                                 "true\n"
+                                 // A room already full: its one place is taken by its watch stream.
+                                 "[[rooms]]\nid = \"3000\"\nmax_participants = 1\nwatch = \"127.0.0.1:" +
+                                 std::to_string(tessera::testing::FreeUdpPort()) + "\"\nwatch_sdp = \"" +
+                                 (dir_.path() / "watch.sdp").string() + "\"\n";
       const auto path = dir_.WriteFile("tessera.toml", config);
       auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
       ASSERT_NE(p, nullptr);
@@ -103,9 +107,6 @@ TEST_P(TesseraDialIn, CallsAreRefusedWithTheRightStatusAndReason) {
   EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
 }
 
-// With the current main the core answers AddParticipant with 503 "the conference engine
-// is not running in this build"; once the engine merges, the Engine503 case stops applying
-// and the conference-call tests below run instead of skipping.
 INSTANTIATE_TEST_SUITE_P(
     Sipp, TesseraDialIn,
     ::testing::Values(Refusal{"UnknownRoom404", "9999", "404", "404 Room Not Found"},
@@ -114,8 +115,8 @@ INSTANTIATE_TEST_SUITE_P(
                               "Warning: 399 tessera .no usable media stream: m=audio .#1.: no common audio codec "
                               ".offered: G729/8000.",
                               "G729/8000", "18"},
-                      Refusal{"Engine503WithRetryAfter", "demo", "503",
-                              "Retry-After: 5.*Warning: 399 tessera .the conference engine is not running"}),
+                      Refusal{"FullRoom503WithRetryAfter", "3000", "503",
+                              "Retry-After: 5.*Warning: 399 tessera .the room is full"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // Runs a conference-call scenario; skips only when tessera answered 503 "the conference
