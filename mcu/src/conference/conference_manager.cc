@@ -373,6 +373,17 @@ Result<void, ControlError> ConferenceManager::RequestKeyframe(std::string_view r
   return {};
 }
 
+Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view room_name,
+                                                             std::string_view participant_id, int position) {
+  if (position < 0 || position > 256)
+    return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "pin position must be 0 (unpin) to 256"));
+  std::lock_guard lock(mutex_);
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  found->first->room->Pin(std::string(participant_id), position);
+  return {};
+}
+
 std::shared_ptr<Participant> ConferenceManager::MakeSynthetic(const Room& room, int index) {
   auto p = std::make_shared<Participant>();
   const std::string name = kSyntheticNames[index % std::size(kSyntheticNames)];

@@ -43,6 +43,7 @@ class ConferenceManager {
                                                             const ParticipantRequest& request);
   Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> PinParticipant(std::string_view room, std::string_view participant_id, int position);
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
