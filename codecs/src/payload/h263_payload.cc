@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "payload/byte_io.h"
+#include "tessera/base/byte_io.h"
 #include "tessera/codecs/payload/h263_payload.h"
 
 namespace tessera::codecs::payload {

@@ -1,6 +1,6 @@
 #include <cstring>
 
-#include "payload/byte_io.h"
+#include "tessera/base/byte_io.h"
 #include "tessera/codecs/payload/h264_nal.h"
 #include "tessera/codecs/payload/h264_payload.h"
 

@@ -1,6 +1,6 @@
 #include "tessera/codecs/payload/payload_inspector.h"
 
-#include "payload/byte_io.h"
+#include "tessera/base/byte_io.h"
 #include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/payload/h264_nal.h"
 #include "tessera/codecs/payload/vp8_payload.h"

@@ -163,6 +163,17 @@ const ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or
   return nullptr;
 }
 
+Result<std::pair<ConferenceManager::Entry*, ConferenceManager::Participants::iterator>, ControlError>
+ConferenceManager::FindParticipant(std::string_view room_name, std::string_view participant_id) {
+  using Kind = ControlError::Kind;
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  auto it = entry->participants.find(std::string(participant_id));
+  if (it == entry->participants.end())
+    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  return std::pair{entry, it};
+}
+
 RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
   const RoomConfig& c = entry.room->config();
   return RoomSummary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
@@ -290,11 +301,9 @@ Result<ParticipantResult, ControlError> ConferenceManager::UpdateParticipant(std
                                                                              const ParticipantRequest& request) {
   using Kind = ControlError::Kind;
   std::lock_guard lock(mutex_);
-  Entry* entry = Lookup(room_name);
-  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-  auto it = entry->participants.find(std::string(participant_id));
-  if (it == entry->participants.end())
-    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  auto [entry, it] = *found;
   const ParticipantRequest& before = it->second;
   if (request.streams.size() != before.streams.size())
     return MakeUnexpected(Error(Kind::kBadRequest, "adding or removing streams in an update is not supported yet"));
@@ -345,13 +354,10 @@ Result<ParticipantResult, ControlError> ConferenceManager::UpdateParticipant(std
 
 Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view room_name,
                                                                 std::string_view participant_id) {
-  using Kind = ControlError::Kind;
   std::lock_guard lock(mutex_);
-  Entry* entry = Lookup(room_name);
-  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-  auto it = entry->participants.find(std::string(participant_id));
-  if (it == entry->participants.end())
-    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  auto [entry, it] = *found;
   entry->participants.erase(it);
   entry->links.erase(std::string(participant_id));  // the room releases the last references
   entry->room->Remove(std::string(participant_id), nullptr);
@@ -360,13 +366,21 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
 
 Result<void, ControlError> ConferenceManager::RequestKeyframe(std::string_view room_name,
                                                               std::string_view participant_id) {
-  using Kind = ControlError::Kind;
   std::lock_guard lock(mutex_);
-  Entry* entry = Lookup(room_name);
-  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-  if (!entry->participants.contains(std::string(participant_id)))
-    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
-  entry->room->RequestKeyframe(std::string(participant_id));
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  found->first->room->RequestKeyframe(std::string(participant_id));
+  return {};
+}
+
+Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view room_name,
+                                                             std::string_view participant_id, int position) {
+  if (position < 0 || position > 256)
+    return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "pin position must be 0 (unpin) to 256"));
+  std::lock_guard lock(mutex_);
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  found->first->room->Pin(std::string(participant_id), position);
   return {};
 }
 

@@ -71,8 +71,8 @@ void Room::Add(std::shared_ptr<Participant> participant) {
 
 void Room::Remove(std::string participant_id, std::function<void(bool)> done) {
   boost::asio::post(audio_strand_, [this, id = std::move(participant_id), done = std::move(done)] {
-    std::shared_ptr<Participant> removed = RemoveAudio(id);
-    boost::asio::post(video_strand_, [this, id, removed, done] { RemoveVideo(id, removed, done); });
+    RemoveAudio(id);
+    boost::asio::post(video_strand_, [this, id, done] { RemoveVideo(id, done); });
   });
 }
 
@@ -83,20 +83,28 @@ void Room::RequestKeyframe(std::string participant_id) {
   });
 }
 
+void Room::Pin(std::string participant_id, int position) {
+  boost::asio::post(video_strand_, [this, id = std::move(participant_id), position] {
+    for (auto& p : video_participants_)
+      if (p->id == id) p->pin = position;
+    MarkSceneDirty();
+  });
+}
+
 void Room::ReplaceAudio(std::string participant_id, AudioLeg leg) {
   auto shared = std::make_shared<AudioLeg>(std::move(leg));  // asio handlers must be copyable
   boost::asio::post(audio_strand_, [this, id = std::move(participant_id), shared] {
     for (auto& pp : audio_participants_) {
       Participant& p = *pp;
       if (p.id != id || !p.audio) continue;
-      AudioLeg& leg = *p.audio;
-      leg.input = std::move(shared->input);
-      leg.send = shared->send;
-      leg.payload_type = shared->payload_type;
-      leg.format = shared->format;
-      leg.encoding_key = shared->encoding_key;
-      leg.own = std::move(shared->own);
-      leg.marker_next = true;
+      AudioLeg& current = *p.audio;
+      current.input = std::move(shared->input);
+      current.send = shared->send;
+      current.payload_type = shared->payload_type;
+      current.format = shared->format;
+      current.encoding_key = shared->encoding_key;
+      current.own = std::move(shared->own);
+      current.marker_next = true;
       const bool source = p.has_audio_source();
       if (source && !p.in_mixer) {
         p.mixer_source = mixer_.AddSource(p.number);
@@ -105,12 +113,12 @@ void Room::ReplaceAudio(std::string participant_id, AudioLeg leg) {
         mixer_.RemoveSource(p.mixer_source);
         p.in_mixer = false;
       }
-      if (leg.send && !listener_encodings_.contains(leg.encoding_key)) {
-        auto encoding = AudioEncoding::Create(leg.format);
-        if (encoding) listener_encodings_.emplace(leg.encoding_key, std::move(*encoding));
+      if (current.send && !listener_encodings_.contains(current.encoding_key)) {
+        auto encoding = AudioEncoding::Create(current.format);
+        if (encoding) listener_encodings_.emplace(current.encoding_key, std::move(*encoding));
       }
-      TLOG_INFO(kLog, "room {}: {} audio now {} {}{}", config_.id, id, codecs::CodecName(leg.format.codec),
-                leg.input ? "in" : "", leg.send ? " out" : "");
+      TLOG_INFO(kLog, "room {}: {} audio now {} {}{}", config_.id, id, codecs::CodecName(current.format.codec),
+                current.input ? "in" : "", current.send ? " out" : "");
     }
   });
 }
@@ -122,17 +130,17 @@ void Room::ReplaceVideo(std::string participant_id, VideoLeg leg) {
       Participant& p = *pp;
       if (p.id != id || !p.video) continue;
       DetachVideo(p);
-      VideoLeg& leg = *p.video;
-      leg.input = std::move(shared->input);
-      leg.send = shared->send;
-      leg.payload_type = shared->payload_type;
-      leg.format = shared->format;
-      leg.choice = shared->choice;
-      leg.output_key = shared->output_key;
-      if (leg.send) AttachVideo(p);
+      VideoLeg& current = *p.video;
+      current.input = std::move(shared->input);
+      current.send = shared->send;
+      current.payload_type = shared->payload_type;
+      current.format = shared->format;
+      current.choice = shared->choice;
+      current.output_key = shared->output_key;
+      if (current.send) AttachVideo(p);
       MarkSceneDirty();
-      TLOG_INFO(kLog, "room {}: {} video now {} {}{}", config_.id, id, codecs::CodecName(leg.format.codec),
-                leg.input ? "in" : "", leg.send ? " out" : "");
+      TLOG_INFO(kLog, "room {}: {} video now {} {}{}", config_.id, id, codecs::CodecName(current.format.codec),
+                current.input ? "in" : "", current.send ? " out" : "");
     }
   });
 }
@@ -176,8 +184,7 @@ std::shared_ptr<Participant> Room::RemoveAudio(const std::string& id) {
   return p;
 }
 
-void Room::RemoveVideo(const std::string& id, std::shared_ptr<Participant> from_audio,
-                       const std::function<void(bool)>& done) {
+void Room::RemoveVideo(const std::string& id, const std::function<void(bool)>& done) {
   auto it = std::find_if(video_participants_.begin(), video_participants_.end(), [&](auto& p) { return p->id == id; });
   if (it == video_participants_.end()) {
     if (done) done(false);

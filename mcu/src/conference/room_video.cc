@@ -55,15 +55,30 @@ void Room::RebuildScene() {
   for (auto& p : video_participants_)
     if (p->has_video_source()) video_sources_.push_back(p.get());
 
-  // Speaker order: the latest to take the floor first.
-  std::vector<Participant*> by_floor(video_sources_);
+  // Speaker order: pinned pictures at their positions (an operator's pin overrides the
+  // floor), then the latest to take the floor first.
+  std::vector<Participant*> by_floor;
+  for (Participant* p : video_sources_)
+    if (p->pin == 0 && p->last_spoke >= 0) by_floor.push_back(p);
   std::stable_sort(by_floor.begin(), by_floor.end(),
                    [](const Participant* a, const Participant* b) { return a->last_spoke > b->last_spoke; });
+  std::vector<Participant*> ranked;
+  for (Participant* p : video_sources_)
+    if (p->pin > 0) {
+      const size_t at = static_cast<size_t>(p->pin - 1);
+      if (ranked.size() <= at) ranked.resize(at + 1, nullptr);
+      if (!ranked[at]) ranked[at] = p;
+    }
+  size_t next = 0;
+  for (Participant*& slot : ranked)
+    if (!slot && next < by_floor.size()) slot = by_floor[next++];
+  while (next < by_floor.size()) ranked.push_back(by_floor[next++]);
   std::vector<mixer::LayoutSource> sources(video_sources_.size());
-  for (size_t rank = 0; rank < by_floor.size(); ++rank) {
-    if (by_floor[rank]->last_spoke < 0) break;
-    const auto index = std::find(video_sources_.begin(), video_sources_.end(), by_floor[rank]) - video_sources_.begin();
+  for (size_t rank = 0; rank < ranked.size(); ++rank) {
+    if (!ranked[rank]) continue;
+    const auto index = std::find(video_sources_.begin(), video_sources_.end(), ranked[rank]) - video_sources_.begin();
     sources[static_cast<size_t>(index)].speaker_rank = static_cast<int>(rank);
+    sources[static_cast<size_t>(index)].pin = ranked[rank]->pin;
   }
   visible_.assign(video_sources_.size(), false);
   pictures_.assign(video_sources_.size(), I420View{});

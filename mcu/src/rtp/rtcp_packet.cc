@@ -3,7 +3,7 @@
 #include <cstring>
 #include <limits>
 
-#include "rtp/byte_io.h"
+#include "tessera/base/byte_io.h"
 
 namespace tessera::mcu::rtp {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "rtp/byte_io.h"
+#include "tessera/base/byte_io.h"
 
 namespace tessera::mcu::rtp {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "rtp/byte_io.h"
+#include "tessera/base/byte_io.h"
 #include "tessera/mcu/rtp/rtp_packet.h"
 
 namespace tessera::mcu::rtp {

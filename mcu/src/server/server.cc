@@ -113,5 +113,8 @@ Result<void, ControlError> Server::RemoveParticipant(std::string_view room, std:
 Result<void, ControlError> Server::RequestKeyframe(std::string_view room, std::string_view participant) {
   return conferences_->RequestKeyframe(room, participant);
 }
+Result<void, ControlError> Server::PinParticipant(std::string_view room, std::string_view participant, int position) {
+  return conferences_->PinParticipant(room, participant, position);
+}
 
 }  // namespace tessera::mcu

@@ -61,6 +61,8 @@ class Server final : public ConferenceControl {
                                                std::string_view participant_id) override;
   Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
                                              std::string_view participant_id) override;
+  Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias, std::string_view participant_id,
+                                            int position) override;
 
  private:
   void BeginShutdown();

@@ -83,6 +83,16 @@ class ConferenceControl {
   // the participant's output sends one, within the output's keyframe interval.
   virtual Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
                                                      std::string_view participant_id) = 0;
+  // Pins the participant's picture at `position` (1 = the main tile of speaker layouts, or
+  // a layout's "pinned" tile with that number), overriding the active speaker; 0 unpins.
+  // Implementations without a video layout (test doubles) may refuse.
+  virtual Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias,
+                                                    std::string_view participant_id, int position) {
+    (void)room_id_or_alias;
+    (void)participant_id;
+    (void)position;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "pinning is not available"});
+  }
 };
 
 }  // namespace tessera::mcu

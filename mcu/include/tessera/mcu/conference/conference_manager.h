@@ -43,19 +43,24 @@ class ConferenceManager {
                                                             const ParticipantRequest& request);
   Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> PinParticipant(std::string_view room, std::string_view participant_id, int position);
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
 
  private:
+  using Participants = std::map<std::string, ParticipantRequest>;  // id -> what it asked for
   struct Entry {
     std::unique_ptr<Room> room;
-    std::map<std::string, ParticipantRequest> participants;  // id -> what it asked for
+    Participants participants;
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
   };
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;
   RoomSummary SummaryOf(const Entry& entry) const;
+  // The room and the participant's registry entry, or kNotFound naming which is missing.
+  Result<std::pair<Entry*, Participants::iterator>, ControlError> FindParticipant(std::string_view room,
+                                                                                  std::string_view participant_id);
   std::shared_ptr<Participant> MakeSynthetic(const Room& room, int index);
   void StartWatch(const std::string& room_id);
 

@@ -72,6 +72,7 @@ struct Participant {
 
   mixer::AudioSourceHandle mixer_source;  // audio strand
   bool in_mixer = false;
+  int pin = 0;              // video strand: operator's pin position (0: none)
   int64_t last_spoke = -1;  // video strand: tick it last took the floor (speaker order)
 
   bool has_video_source() const { return synthetic || (video && video->input); }

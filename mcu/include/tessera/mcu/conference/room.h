@@ -95,6 +95,8 @@ class Room {
   // `done(found)` runs on the strand.
   void Remove(std::string participant_id, std::function<void(bool)> done);
   void RequestKeyframe(std::string participant_id);
+  // Pins the participant's picture at `position` (0 unpins); see ConferenceControl.
+  void Pin(std::string participant_id, int position);
   // A re-negotiation changed a stream's codec or direction: `leg` (without link, SSRC or
   // timestamps, which the participant keeps) replaces the media parts of its leg.
   void ReplaceAudio(std::string participant_id, AudioLeg leg);
@@ -110,8 +112,7 @@ class Room {
   void AddVideo(const std::shared_ptr<Participant>& participant);
   // Removes from the audio strand's list; returns the participant (null if unknown).
   std::shared_ptr<Participant> RemoveAudio(const std::string& id);
-  void RemoveVideo(const std::string& id, std::shared_ptr<Participant> from_audio,
-                   const std::function<void(bool)>& done);
+  void RemoveVideo(const std::string& id, const std::function<void(bool)>& done);
   void OnActiveSpeaker(uint32_t number);
   void AttachVideo(Participant& p);
   void DetachVideo(Participant& p);

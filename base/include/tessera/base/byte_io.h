@@ -1,10 +1,11 @@
 #pragma once
 // Network-order (big-endian) loads and stores over raw bytes. Callers check lengths first;
-// these never check (they are the innermost step of parsers that already did).
+// these never check (they are the innermost step of parsers that already did). Shared by
+// the RTP/RTCP parsers (mcu/rtp) and the payload formats (codecs/payload).
 
 #include <cstdint>
 
-namespace tessera::mcu::rtp {
+namespace tessera {
 
 inline uint16_t Load16(const uint8_t* p) {
   return static_cast<uint16_t>((p[0] << 8) | p[1]);
@@ -38,4 +39,4 @@ inline void Store64(uint8_t* p, uint64_t v) {
   Store32(p + 4, static_cast<uint32_t>(v));
 }
 
-}  // namespace tessera::mcu::rtp
+}  // namespace tessera
