@@ -4,6 +4,7 @@
 #include <string>
 
 #include "asn1/per_common.h"
+#include "asn1/per_decoder_random.h"
 
 namespace tessera::signaling::asn1 {
 
@@ -15,6 +16,10 @@ bool PerDecoder::Fail(std::string reason) {
 }
 
 bool PerDecoder::GetBit(bool& bit) {
+  if (random_) [[unlikely]] {
+    bit = random_->Lavish(depth_) && RandomBelow(2);
+    return true;
+  }
   if (pos_ >= end_) return Fail("unexpected end of data");
   bit = (data_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1;
   ++pos_;
@@ -22,6 +27,12 @@ bool PerDecoder::GetBit(bool& bit) {
 }
 
 bool PerDecoder::GetBits(unsigned count, uint64_t& value) {
+  if (random_) [[unlikely]] {
+    value = 0;
+    for (unsigned i = 0; i < count; ++i)
+      value = (value << 1) | (random_->Lavish(depth_) && RandomBelow(2));
+    return true;
+  }
   if (count > end_ - pos_) {
     return Fail("unexpected end of data: " + std::to_string(count) + " bits needed, " + std::to_string(end_ - pos_) +
                 " left");
@@ -41,6 +52,8 @@ bool PerDecoder::GetBits(unsigned count, uint64_t& value) {
 }
 
 void PerDecoder::Align() {
+  if (random_) [[unlikely]]
+    return;
   pos_ = std::min((pos_ + 7) & ~size_t{7}, end_);
 }
 
@@ -118,6 +131,10 @@ bool PerDecoder::GetUnconstrainedWholeNumber(int64_t& value) {
 }
 
 bool PerDecoder::GetNormallySmall(uint64_t& n) {
+  if (random_) [[unlikely]] {
+    n = RandomBelow(100);
+    return true;
+  }
   bool large;
   if (!GetBit(large)) return false;
   if (!large) return GetBits(6, n);
@@ -138,6 +155,8 @@ bool PerDecoder::GetNormallySmallLength(uint64_t& n) {
 }
 
 bool PerDecoder::GetInteger(int64_t& v, const IntegerRange& range) {
+  if (random_) [[unlikely]]
+    return RandomInteger(v, range);
   if (range.extensible) {
     bool outside;
     if (!GetBit(outside)) return false;
@@ -166,7 +185,9 @@ bool PerDecoder::GetInteger(int64_t& v, const IntegerRange& range) {
   return true;
 }
 
-bool PerDecoder::GetEnumerated(uint64_t& index, uint64_t root_count, bool extensible) {
+bool PerDecoder::GetEnumerated(uint64_t& index, uint64_t root_count, bool extensible, uint64_t known_additions) {
+  if (random_) [[unlikely]]
+    return RandomIndex(index, root_count, extensible, known_additions);
   bool extension = false;
   if (extensible && !GetBit(extension)) return false;
   if (!extension) return GetConstrainedWholeNumber(root_count - 1, index);
@@ -177,8 +198,8 @@ bool PerDecoder::GetEnumerated(uint64_t& index, uint64_t root_count, bool extens
   return true;
 }
 
-bool PerDecoder::GetChoiceIndex(uint64_t& index, uint64_t root_count, bool extensible) {
-  return GetEnumerated(index, root_count, extensible);
+bool PerDecoder::GetChoiceIndex(uint64_t& index, uint64_t root_count, bool extensible, uint64_t known_additions) {
+  return GetEnumerated(index, root_count, extensible, known_additions);
 }
 
 bool PerDecoder::CheckRoom(uint64_t items, uint64_t item_bits) {
@@ -230,10 +251,18 @@ bool PerDecoder::NextFragment(ListCursor& cursor, uint64_t unit_bits) {
 }
 
 bool PerDecoder::BeginList(const SizeRange& size, uint64_t min_item_bits, ListCursor& cursor) {
+  if (random_) [[unlikely]] {
+    bool outside = false;
+    cursor = ListCursor{};
+    cursor.boundary = cursor.count = RandomCount(size, outside);
+    return true;
+  }
   return BeginCounted(size, false, false, min_item_bits, cursor);
 }
 
 bool PerDecoder::EndList(const ListCursor& cursor, const SizeRange& size) {
+  if (random_) [[unlikely]]
+    return true;
   // Counts sent with an unconstrained length are checked here; constrained ones cannot be
   // outside their range. An extensible constraint admits any count.
   if (cursor.fragmented && !size.extensible && !size.Contains(cursor.count)) {
@@ -243,6 +272,10 @@ bool PerDecoder::EndList(const ListCursor& cursor, const SizeRange& size) {
 }
 
 bool PerDecoder::NextItem(ListCursor& cursor, uint64_t i, uint64_t min_item_bits, bool& has_item) {
+  if (random_) [[unlikely]] {
+    has_item = i < cursor.boundary;
+    return true;
+  }
   while (i == cursor.boundary && cursor.fragmented && cursor.last_full) {
     if (!NextFragment(cursor, min_item_bits)) return false;
   }
@@ -251,6 +284,13 @@ bool PerDecoder::NextItem(ListCursor& cursor, uint64_t i, uint64_t min_item_bits
 }
 
 bool PerDecoder::GetOctetString(std::vector<uint8_t>& v, const SizeRange& size) {
+  if (random_) [[unlikely]] {
+    bool outside = false;
+    v.resize(RandomCount(size, outside));
+    for (auto& o : v)
+      o = static_cast<uint8_t>(RandomBelow(256));
+    return true;
+  }
   ListCursor c;
   v.clear();
   if (!BeginCounted(size, size.lb > 2, true, 8, c)) return false;
@@ -279,6 +319,14 @@ bool PerDecoder::GetOctetString(std::vector<uint8_t>& v, const SizeRange& size) 
 }
 
 bool PerDecoder::GetBitString(BitString& v, const SizeRange& size) {
+  if (random_) [[unlikely]] {
+    bool outside = false;
+    v = BitString{};
+    const uint64_t n = RandomCount(size, outside);
+    for (uint64_t i = 0; i < n; ++i)
+      v.PushBack(RandomBelow(2));
+    return true;
+  }
   ListCursor c;
   v = BitString{};
   if (!BeginCounted(size, size.lb > 16, true, 1, c)) return false;
@@ -332,14 +380,20 @@ bool PerDecoder::GetKnownMultiplierString(String& v, const SizeRange& size, cons
 }
 
 bool PerDecoder::GetString(std::string& v, const SizeRange& size, const PermittedAlphabet& alphabet) {
+  if (random_) [[unlikely]]
+    return RandomString(v, size, alphabet);
   return GetKnownMultiplierString(v, size, alphabet);
 }
 
 bool PerDecoder::GetString(std::u16string& v, const SizeRange& size, const PermittedAlphabet& alphabet) {
+  if (random_) [[unlikely]]
+    return RandomString(v, size, alphabet);
   return GetKnownMultiplierString(v, size, alphabet);
 }
 
 bool PerDecoder::GetUnrestrictedString(std::string& v) {
+  if (random_) [[unlikely]]
+    return RandomString(v, SizeRange{0, 8, true, false}, kVisibleStringAlphabet);
   std::vector<uint8_t> octets;
   if (!GetOctetString(octets, kUnconstrainedSize)) return false;
   v.assign(octets.begin(), octets.end());
@@ -347,6 +401,13 @@ bool PerDecoder::GetUnrestrictedString(std::string& v) {
 }
 
 bool PerDecoder::GetObjectIdentifier(ObjectIdentifier& v) {
+  if (random_) [[unlikely]] {
+    const uint64_t first = RandomBelow(3);
+    v.arcs = {first, first < 2 ? RandomBelow(40) : RandomBelow(1000)};
+    for (uint64_t i = RandomBelow(5); i > 0; --i)
+      v.arcs.push_back(RandomBelow(2) ? RandomBelow(128) : RandomBelow(1u << 31));
+    return true;
+  }
   std::vector<uint8_t> contents;
   if (!GetOctetString(contents, kUnconstrainedSize)) return false;
   std::string error;
@@ -355,12 +416,24 @@ bool PerDecoder::GetObjectIdentifier(ObjectIdentifier& v) {
 }
 
 bool PerDecoder::GetOpenType(std::vector<uint8_t>& contents) {
+  if (random_) [[unlikely]] {
+    contents.resize(1 + RandomBelow(6));
+    for (auto& o : contents)
+      o = static_cast<uint8_t>(RandomBelow(256));
+    return true;
+  }
   if (!GetOctetString(contents, kUnconstrainedSize)) return false;
   if (contents.empty()) return Fail("open type with no contents");
   return true;
 }
 
 bool PerDecoder::BeginOpenType(OpenScope& scope) {
+  if (random_) [[unlikely]] {
+    scope = OpenScope{};
+    scope.resume = pos_;
+    scope.saved_end = end_;
+    return true;
+  }
   uint64_t length;
   bool fragment;
   if (!GetLengthHeader(length, fragment)) return false;
@@ -411,7 +484,9 @@ bool PerDecoder::SkipOpenType() {
   return true;
 }
 
-bool PerDecoder::GetExtensionBitmap(ExtensionBitmap& bitmap) {
+bool PerDecoder::GetExtensionBitmap(ExtensionBitmap& bitmap, uint64_t known_additions) {
+  if (random_) [[unlikely]]
+    return RandomBitmap(bitmap, known_additions);
   uint64_t count;
   if (!GetNormallySmallLength(count)) return false;
   if (count > bits_left()) return Fail("extension bitmap longer than the data");
@@ -424,6 +499,10 @@ bool PerDecoder::GetExtensionBitmap(ExtensionBitmap& bitmap) {
 
 bool PerDecoder::GetUnknownExtensions(const ExtensionBitmap& bitmap, uint64_t known_count,
                                       std::vector<UnknownExtension>& out) {
+  if (random_) [[unlikely]] {
+    out.clear();
+    return true;
+  }
   out.clear();
   for (uint64_t i = known_count; i < bitmap.count; ++i) {
     if (!bitmap.Test(i)) continue;

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,14 @@ class PerDecoder {
   explicit PerDecoder(std::span<const uint8_t> data);
   PerDecoder(const PerDecoder&) = delete;
   PerDecoder& operator=(const PerDecoder&) = delete;
+  ~PerDecoder();
+
+  // For tests: a decoder that reads no input. Every primitive draws a random value within
+  // its constraints instead, so Decode() of any generated type builds a random valid value
+  // (with every known extension addition and alternative reachable, unknown ones never).
+  // `forced_choices` are the alternative indexes the first CHOICEs decoded take, in order.
+  // Decode may still fail when recursion goes deeper than kMaxRecursionDepth: draw again.
+  static PerDecoder RandomForTest(uint64_t seed, std::vector<uint64_t> forced_choices = {});
 
   // --- bits ---
   bool GetBit(bool& bit);
@@ -74,11 +83,12 @@ class PerDecoder {
     v = static_cast<T>(t);
     return true;
   }
-  // The PER index of an ENUMERATED value (extension values follow the root ones).
-  bool GetEnumerated(uint64_t& index, uint64_t root_count, bool extensible);
+  // The PER index of an ENUMERATED value (extension values follow the root ones; values beyond
+  // the `known_additions` of this version are returned too, for the caller to keep).
+  bool GetEnumerated(uint64_t& index, uint64_t root_count, bool extensible, uint64_t known_additions = 0);
   // A CHOICE index: `index` < root_count for a root alternative; for an extension alternative
   // `index` is root_count + its number and the caller reads it as an open type.
-  bool GetChoiceIndex(uint64_t& index, uint64_t root_count, bool extensible);
+  bool GetChoiceIndex(uint64_t& index, uint64_t root_count, bool extensible, uint64_t known_additions = 0);
   bool GetNormallySmall(uint64_t& n);
   bool GetOctetString(std::vector<uint8_t>& v, const SizeRange& size);
   bool GetBitString(BitString& v, const SizeRange& size);
@@ -103,7 +113,7 @@ class PerDecoder {
   // After the last item: checks a count that came with an unconstrained length.
   bool EndList(const ListCursor& cursor, const SizeRange& size);
 
-  bool GetExtensionBitmap(ExtensionBitmap& bitmap);
+  bool GetExtensionBitmap(ExtensionBitmap& bitmap, uint64_t known_additions = 0);
   // Reads the open types of the present additions from `known_count` on (kept undecoded).
   bool GetUnknownExtensions(const ExtensionBitmap& bitmap, uint64_t known_count, std::vector<UnknownExtension>& out);
   // Skips the open type of one present addition (used when a known addition cannot be kept).
@@ -141,12 +151,24 @@ class PerDecoder {
   template <typename String>
   bool GetKnownMultiplierString(String& v, const SizeRange& size, const PermittedAlphabet& alphabet);
 
+  // Random mode (RandomForTest); implemented in per_decoder_random.cc.
+  struct RandomState;
+  PerDecoder(std::unique_ptr<RandomState> random);
+  uint64_t RandomBelow(uint64_t n);
+  uint64_t RandomCount(const SizeRange& size, bool& outside_root);
+  bool RandomInteger(int64_t& v, const IntegerRange& range);
+  bool RandomIndex(uint64_t& index, uint64_t root_count, bool extensible, uint64_t known_additions);
+  bool RandomBitmap(ExtensionBitmap& bitmap, uint64_t known_additions);
+  template <typename String>
+  bool RandomString(String& v, const SizeRange& size, const PermittedAlphabet& alphabet);
+
   std::span<const uint8_t> data_;  // passed in (not owned), or an OpenScope's buffer
   size_t pos_ = 0;                 // bit position in data_
   size_t end_ = 0;                 // bits that may be read (narrowed inside open types)
   int depth_ = 0;
   uint64_t zero_bit_items_left_ = kMaxZeroBitItems;
   ErrorTrace trace_;
+  std::unique_ptr<RandomState> random_;  // owned; null when decoding real input
 };
 
 }  // namespace tessera::signaling::asn1
