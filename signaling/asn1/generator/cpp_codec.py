@@ -90,7 +90,12 @@ class CodecEmitter:
             bits = min_bits(use.element)
             # Items are allocated ahead in geometric steps (never beyond the announced count,
             # which was checked against the input left) and decoded in place.
-            grow = "    if (i == l.size()) l.resize(std::min<uint64_t>(c.boundary, 2 * l.size() + 4));"
+            # Each step is charged to the decode's memory budget (PerDecoder::Charge).
+            grow = ("    if (i == l.size()) {\n"
+                    "      const uint64_t n = std::min<uint64_t>(c.boundary, 2 * l.size() + 4);\n"
+                    f"      if (!d.Charge((n - l.size()) * sizeof({elem_type}))) return false;\n"
+                    "      l.resize(n);\n"
+                    "    }")
             if use.element.kind == "BOOLEAN":  # std::vector<bool> has no references to bind
                 item = [grow, "    bool x = false;",
                         *["    " + line for line in self.dec(use.element, "x", item_fail, 1)],
@@ -177,7 +182,8 @@ class CodecEmitter:
             return [f"if (!d.GetOpenType({x}.encoding)) {fail}"]
         if k == "STRUCT":
             if boxed:
-                return [f"if (!Decode(d, *{x})) {fail}"]
+                return [f"if (!d.Charge(sizeof({spell(use, self.ns)}))) {fail}",
+                        f"if (!Decode(d, *{x})) {fail}"]
             return [f"if (!Decode(d, {x})) {fail}"]
         if k == "LIST":
             return [f"if (!{self.list_helper(use, False)}(d, {x})) {fail}"]

@@ -32,7 +32,7 @@ def alias_order(aliases, ns):
     return [(n, by_name[n]) for n in order]
 
 
-def emit_struct(s, ns, out):
+def emit_struct(s, ns, out, setters):
     out.append(f"// {s.asn_name} ({s.where})")
     out.append(f"struct {s.cpp_name} {{")
     # Special members are defined (defaulted) out of line in the codec sources: otherwise every
@@ -65,11 +65,13 @@ def emit_struct(s, ns, out):
                 out.append(f"  const {t}* {f.cpp_name}() const {{ auto* b = std::get_if<{i}>(&value); "
                            f"return b ? &**b : nullptr; }}")
                 out.append(f"  {t}* {f.cpp_name}() {{ auto* b = std::get_if<{i}>(&value); return b ? &**b : nullptr; }}")
-                out.append(f"  {t}& set_{f.cpp_name}() {{ return *value.emplace<{i}>(); }}")
+                out.append(f"  {t}& set_{f.cpp_name}();")
+                setters.append(f"inline {t}& {s.cpp_name}::set_{f.cpp_name}() {{ return *value.emplace<{i}>(); }}")
             else:
                 out.append(f"  const {t}* {f.cpp_name}() const {{ return std::get_if<{i}>(&value); }}")
                 out.append(f"  {t}* {f.cpp_name}() {{ return std::get_if<{i}>(&value); }}")
-                out.append(f"  {t}& set_{f.cpp_name}() {{ return value.emplace<{i}>(); }}")
+                out.append(f"  {t}& set_{f.cpp_name}();")
+                setters.append(f"inline {t}& {s.cpp_name}::set_{f.cpp_name}() {{ return value.emplace<{i}>(); }}")
         if s.extensible:
             out.append(f"  const asn1::UnknownAlternative* unknown_extension() const "
                        f"{{ return std::get_if<{len(alts)}>(&value); }}")
@@ -148,8 +150,13 @@ def emit_header(model, ns, module, deps, include_prefix, source_name):
     for name, use in alias_order(model.aliases[ns], ns):
         out.append(f"using {name} = {spell(use, ns)};")
     out.append("")
+    # set_<alternative>() is defined after every struct: emplace destroys the alternative held
+    # before, which needs complete types (clang instantiates the constexpr emplace at once).
+    setters = []
     for s in model.emission_order(ns):
-        emit_struct(s, ns, out)
+        emit_struct(s, ns, out, setters)
+    out += setters
+    out.append("")
     for s in structs:
         out.append(f"bool Encode(asn1::PerEncoder& e, const {s.cpp_name}& v);")
         out.append(f"bool Decode(asn1::PerDecoder& d, {s.cpp_name}& v);")

@@ -8,7 +8,10 @@
 
 namespace tessera::signaling::asn1 {
 
-PerDecoder::PerDecoder(std::span<const uint8_t> data) : data_(data), end_(data.size() * 8) {}
+PerDecoder::PerDecoder(std::span<const uint8_t> data)
+    : data_(data),
+      end_(data.size() * 8),
+      decoded_bytes_left_(kDecodedBytesBase + kDecodedBytesPerInputByte * data.size()) {}
 
 bool PerDecoder::Fail(std::string reason) {
   trace_.SetReason(std::move(reason), pos_);
@@ -519,6 +522,16 @@ bool PerDecoder::Enter() {
     --depth_;
     return Fail("nesting deeper than " + std::to_string(kMaxRecursionDepth) + " levels");
   }
+  return true;
+}
+
+bool PerDecoder::Charge(uint64_t bytes) {
+  if (random_) [[unlikely]]
+    return true;
+  if (bytes > decoded_bytes_left_) {
+    return Fail("decoded value exceeds the memory budget for the input's size");
+  }
+  decoded_bytes_left_ -= bytes;
   return true;
 }
 

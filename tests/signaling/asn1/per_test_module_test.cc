@@ -141,5 +141,27 @@ TEST(PerTestModule, ConstraintsAreCheckedWhenEncoding) {
   EXPECT_NE(r.error().path.find("Strings."), std::string::npos);
 }
 
+TEST(PerTestModule, DecodedMemoryIsBoundedByABudgetProportionalToTheInput) {
+  // A `light` item costs one bit but sizeof(HeavyItem) bytes once decoded.
+  static_assert(sizeof(HeavyItem) >= 1000);
+  auto encode = [](size_t items) {
+    Heavy v;
+    v.items.resize(items);
+    for (auto& item : v.items)
+      item.set_light();
+    return asn1::EncodePer(v).value();
+  };
+  const Bytes small = encode(500);
+  auto ok = asn1::DecodePer<Heavy>(small);
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->items.size(), 500u);
+  const Bytes large = encode(20000);
+  ASSERT_LT(large.size(), 2600u);
+  ASSERT_GT(20000 * sizeof(HeavyItem), asn1::kDecodedBytesBase + asn1::kDecodedBytesPerInputByte * large.size());
+  auto refused = asn1::DecodePer<Heavy>(large);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().reason.find("memory budget"), std::string::npos) << refused.error().ToString();
+}
+
 }  // namespace
 }  // namespace tessera::signaling::per_test

@@ -29,6 +29,13 @@ inline constexpr int kMaxRecursionDepth = 32;
 // Items that take no bits at all (a SEQUENCE OF NULL) cost nothing on the wire, so their
 // count is capped per decode instead of by the input size.
 inline constexpr uint64_t kMaxZeroBitItems = 65536;
+// Memory a decode may allocate for list items and boxed values: kDecodedBytesBase plus
+// kDecodedBytesPerInputByte per input octet. Counts are bounded by the bits left, but one bit
+// can announce a large struct (an H.225.0 CryptoH323Token is ~1.7 kB in memory and at least
+// one bit on the wire); without this budget a 64 kB TPKT could demand most of a gigabyte.
+// Real messages use a small fraction (a 30-capability TerminalCapabilitySet ~60 per octet).
+inline constexpr uint64_t kDecodedBytesBase = uint64_t{1} << 20;
+inline constexpr uint64_t kDecodedBytesPerInputByte = 256;
 
 // The extension bitmap of a SEQUENCE (X.691 19.7), read lazily from the input.
 struct ExtensionBitmap {
@@ -122,6 +129,9 @@ class PerDecoder {
   // Recursive types: Enter before decoding a boxed value, Leave after.
   bool Enter();
   void Leave() { --depth_; }
+  // Before allocating `bytes` of decoded value (list items, boxed values): fails once the
+  // decode's memory budget (kDecodedBytesBase, kDecodedBytesPerInputByte) is spent.
+  bool Charge(uint64_t bytes);
 
   // --- errors ---
   bool Fail(std::string reason);
@@ -167,6 +177,7 @@ class PerDecoder {
   size_t end_ = 0;                 // bits that may be read (narrowed inside open types)
   int depth_ = 0;
   uint64_t zero_bit_items_left_ = kMaxZeroBitItems;
+  uint64_t decoded_bytes_left_ = kDecodedBytesBase;
   ErrorTrace trace_;
   std::unique_ptr<RandomState> random_;  // owned; null when decoding real input
 };
