@@ -214,7 +214,7 @@ TEST(H323Tshark, TesseraMessagesAreDissectedWithoutMalformedPacketsOrExpertError
     std::vector<uint8_t> frame;
     ASSERT_TRUE(AppendTpkt(*bytes, frame));
     // text2pcap's input: one packet per offset-0 block, octets as hex.
-    char line[16];
+    char line[32];  // room for any size_t offset
     for (size_t i = 0; i < frame.size(); ++i) {
       if (i % 16 == 0) {
         std::snprintf(line, sizeof(line), "%s%06zx", i ? "\n" : "", i);
