@@ -7,7 +7,8 @@ namespace tessera::testing {
 
 std::filesystem::path TesseraBinary();
 std::filesystem::path SourceDir();
-// ../shared next to the source tree (peers harness, H.323 captures), if present.
+// ../shared next to the source tree (peers harness, H.323 captures), or the nearest "shared"
+// folder further up (git worktrees), or $TESSERA_SHARED_DIR. May not exist: check.
 std::filesystem::path SharedDir();
 
 }  // namespace tessera::testing

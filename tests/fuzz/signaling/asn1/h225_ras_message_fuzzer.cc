@@ -1,0 +1,13 @@
+// RasMessage (H.225.0 RAS on UDP 1719): any byte string decodes to a value or
+// to an error with a field path; a decoded value re-encodes to octets that decode to the same
+// value. Never a crash, an over-read or an unbounded allocation.
+#include <cstddef>
+#include <cstdint>
+
+#include "pdu_fuzzer.h"
+#include "tessera/signaling/h323/gen/h225.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  tessera::signaling::asn1::fuzzing::CheckPdu<tessera::signaling::h225::RasMessage>(data, size);
+  return 0;
+}

@@ -1,0 +1,13 @@
+// MultimediaSystemControlMessage (H.245): any byte string decodes to a value or
+// to an error with a field path; a decoded value re-encodes to octets that decode to the same
+// value. Never a crash, an over-read or an unbounded allocation.
+#include <cstddef>
+#include <cstdint>
+
+#include "pdu_fuzzer.h"
+#include "tessera/signaling/h323/gen/h245.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  tessera::signaling::asn1::fuzzing::CheckPdu<tessera::signaling::h245::MultimediaSystemControlMessage>(data, size);
+  return 0;
+}
