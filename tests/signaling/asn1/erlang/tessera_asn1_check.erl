@@ -59,23 +59,26 @@ samples(Seed, PerAlternative, Out) ->
 
 %% Draws 30 random values of the root CHOICE and keeps up to PerAlternative encodable samples
 %% of each alternative met (30 draws keep the test within seconds; the seed varies the set). asn1ct:value follows
-%% recursive types (H.245 DataType) without a depth limit, so each draw gets a time limit.
+%% recursive types (H.245 DataType) without a depth limit, so each draw gets a time limit;
+%% draws that hit it do not count, up to 120 attempts, so a busy machine (whose draws time
+%% out more often) still gets samples of every root.
 root_samples({Choice, Pdu, Wrap, AltOf}, PerAlternative) ->
     Mod = module_of(Pdu),
-    Draw = fun Loop(0, Acc) -> Acc;
-               Loop(N, Acc) ->
+    Draw = fun Loop(0, _, Acc) -> Acc;
+               Loop(_, 0, Acc) -> Acc;
+               Loop(N, Attempts, Acc) ->
                    case bounded_value(Mod, Choice) of
-                       timeout -> Loop(N - 1, Acc);
+                       timeout -> Loop(N, Attempts - 1, Acc);
                        V ->
                            Alt = AltOf(V),
                            Have = maps:get(Alt, Acc, []),
                            case length(Have) < PerAlternative andalso encode(Mod, Pdu, Wrap(V)) of
-                               {ok, Bytes} -> Loop(N - 1, Acc#{Alt => [Bytes | Have]});
-                               _ -> Loop(N - 1, Acc)
+                               {ok, Bytes} -> Loop(N - 1, Attempts - 1, Acc#{Alt => [Bytes | Have]});
+                               _ -> Loop(N - 1, Attempts - 1, Acc)
                            end
                    end
            end,
-    Found = Draw(30, #{}),
+    Found = Draw(30, 120, #{}),
     [[atom_to_binary(Pdu), <<" ">>, atom_to_binary(Alt), <<" ">>, binary:encode_hex(B), <<"\n">>]
      || {Alt, Bs} <- lists:sort(maps:to_list(Found)), B <- lists:reverse(Bs)].
 
@@ -84,7 +87,7 @@ bounded_value(Mod, Type) ->
     Seed = rand:uniform(1 bsl 40),
     Pid = spawn(fun() -> rand:seed(exsss, Seed), {ok, V} = asn1ct:value(Mod, Type), Self ! {value, self(), V} end),
     receive {value, Pid, V} -> V
-    after 100 -> exit(Pid, kill), timeout
+    after 250 -> exit(Pid, kill), timeout
     end.
 
 %% Encodings small enough to keep as test data.
