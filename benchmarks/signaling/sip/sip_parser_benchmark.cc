@@ -8,6 +8,7 @@
 
 #include "tessera/signaling/sdp/session_description.h"
 #include "tessera/signaling/sip/parser.h"
+#include "real_offers.h"
 
 namespace {
 
@@ -20,45 +21,8 @@ std::string Crlf(std::string_view text) {
   return out;
 }
 
-const std::string kSdp = Crlf(R"(v=0
-o=- 197853896 414322715 IN IP4 127.0.0.1
-s=-
-c=IN IP4 127.0.0.1
-t=0 0
-a=tool:baresip 1.0.0
-m=audio 10014 RTP/AVP 96 9 0 8 101
-a=rtpmap:96 opus/48000/2
-a=fmtp:96 stereo=1;sprop-stereo=1;maxaveragebitrate=32000
-a=rtpmap:9 G722/8000
-a=rtpmap:0 PCMU/8000
-a=rtpmap:8 PCMA/8000
-a=rtpmap:101 telephone-event/8000
-a=fmtp:101 0-15
-a=sendrecv
-a=label:1
-a=rtcp-rsize
-a=ssrc:678476212 cname:sip:alice@127.0.0.1:5160
-a=minptime:20
-a=ptime:20
-m=video 10010 RTP/AVP 96 97 34 98 99
-a=rtpmap:96 H264/90000
-a=fmtp:96 packetization-mode=0;profile-level-id=42e01f
-a=rtpmap:97 H264/90000
-a=fmtp:97 packetization-mode=1;profile-level-id=42e01f
-a=rtpmap:34 H263/90000
-a=fmtp:34 CIF=1;CIF4=1
-a=rtpmap:98 MP4V-ES/90000
-a=fmtp:98 profile-level-id=3
-a=rtpmap:99 H265/90000
-a=fmtp:99 profile-id=1
-a=sendrecv
-a=label:2
-a=rtcp-rsize
-a=ssrc:2768324089 cname:sip:alice@127.0.0.1:5160
-a=framerate:25.00
-a=rtcp-fb:* nack pli
-a=content:main
-)");
+// baresip 1.0.0's offer, as captured for the offer/answer tests.
+const std::string kSdp = Crlf(tessera::signaling::sdp::testing::kBaresipOffer);
 
 const std::string kInvite = Crlf(R"(INVITE sip:1000@127.0.0.1:5060 SIP/2.0
 Via: SIP/2.0/UDP 127.0.0.1:5160;branch=z9hG4bK2878f2bb307dbda1;rport
