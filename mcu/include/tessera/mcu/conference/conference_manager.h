@@ -43,6 +43,10 @@ class ConferenceManager {
                                                             const ParticipantRequest& request);
   Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
+  Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const;
+  Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt);
+  Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id);
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
@@ -52,10 +56,15 @@ class ConferenceManager {
     std::unique_ptr<Room> room;
     std::map<std::string, ParticipantRequest> participants;  // id -> what it asked for
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
+    // Participants waiting in the lobby (PIN rooms): their prompt and digit queue.
+    std::map<std::string, std::shared_ptr<Participant>> lobby;
   };
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;
   RoomSummary SummaryOf(const Entry& entry) const;
+  // mutex_ held.
+  Result<std::shared_ptr<Participant>, ControlError> LobbyParticipant(std::string_view room,
+                                                                      std::string_view participant_id);
   std::shared_ptr<Participant> MakeSynthetic(const Room& room, int index);
   void StartWatch(const std::string& room_id);
 
