@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "tessera/base/log.h"
+#include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
 #include "tessera/signaling/sip/pin_entry.h"
 
@@ -20,32 +21,9 @@ struct SipRefusal {
   const char* reason;
 };
 
-// The local address the kernel would send from toward `remote` (a UDP connect sends
-// nothing; it only resolves the route). Empty if there is no route.
-std::string LocalAddressToward(const boost::asio::ip::address& remote) {
-  boost::system::error_code ec;
-  boost::asio::io_context io;
-  boost::asio::ip::udp::socket socket(io);
-  socket.open(remote.is_v4() ? boost::asio::ip::udp::v4() : boost::asio::ip::udp::v6(), ec);
-  if (!ec) socket.connect({remote, 9}, ec);  // the discard port; nothing is sent
-  if (ec) return {};
-  const auto local = socket.local_endpoint(ec);
-  return ec ? std::string() : local.address().to_string();
-}
-
-// An RTP address bound to "any" (0.0.0.0, ::) without a public address cannot go into SDP:
-// c=IN IP4 0.0.0.0 means "do not send" (RFC 3264 §8.4, RFC 2543 hold). The address toward
-// the caller is used instead.
+// Unspecified RTP addresses (0.0.0.0) in our SDP become the local address toward the peer.
 void ReplaceUnspecifiedAddresses(mcu::ParticipantResult& result, const boost::asio::ip::address& remote) {
-  std::string local;
-  for (mcu::MediaStreamResult& s : result.streams) {
-    boost::system::error_code ec;
-    const auto address = boost::asio::ip::make_address(s.local_address, ec);
-    if (ec || !address.is_unspecified()) continue;
-    if (local.empty()) local = LocalAddressToward(remote);
-    if (local.empty()) return;
-    s.local_address = local;
-  }
+  sdp::ReplaceUnspecifiedAddresses(result, remote.to_string());
 }
 
 SipRefusal RefusalFor(Kind kind) {

@@ -67,6 +67,9 @@ TEST_F(EndpointsOnTessera, AnFfmpegOfferJoinsTheRoomAndDeleteEndsIt) {
   auto answer = sdp::ParseSdp(created.body);
   ASSERT_TRUE(answer) << created.body;
   ASSERT_EQ(answer->media.size(), 2u);
+  // RTP binds 0.0.0.0 in this config: the answer names the address toward the endpoint.
+  ASSERT_TRUE(answer->connection);
+  EXPECT_EQ(answer->connection->address, "127.0.0.1");
   EXPECT_EQ(answer->media[0].media, "video");
   EXPECT_NE(answer->media[0].port, 0);
   EXPECT_NE(answer->media[1].port, 0);
