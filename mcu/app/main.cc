@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <boost/asio/post.hpp>
 
 #include "command_line.h"
 #include "tessera/base/cpu_features.h"
@@ -62,6 +63,8 @@ tessera::Result<tessera::signaling::sip::UserAgentOptions, std::string> SipOptio
     o.authentication = std::move(auth);
     o.max_auth_failures_per_minute = static_cast<uint32_t>(sip.auth.max_failures_per_minute);
   }
+  for (const auto& c : sip.credentials)
+    o.credentials.push_back({c.realm, c.username, c.password});
   for (size_t i = 0; i < sip.registrations.size(); ++i) {
     const auto& r = sip.registrations[i];
     RegistrationOptions reg;
@@ -103,13 +106,25 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
     return app::kExitBadConfig;
   }
   // Incoming calls join rooms through the server's ConferenceControl.
-  signaling::sip::ConferenceDialIn dial_in(server);
+  // PIN dialogues run their timers on the control thread, with the calls.
+  signaling::sip::ConferenceDialIn dial_in(server, {.io = &server.control_context()});
   signaling::sip::UserAgent sip(server.control_context(), std::move(*sip_options), dial_in);
   if (auto listening = sip.Start(); !listening) {
     fmt::print(stderr, "tessera: {}\n", listening.error());
     return app::kExitStartupFailure;
   }
   server.OnShutdown([&sip] { sip.Stop(); });
+  // Configured dial-out, once the control loop runs (the core needs its threads).
+  boost::asio::post(server.control_context(), [&c, &dial_in, &sip] {
+    for (const mcu::RoomConfig& room : c.rooms) {
+      for (const std::string& uri : room.dial_out) {
+        auto target = signaling::sip::ParseUri(uri);  // checked by the config parser
+        if (!target) continue;
+        auto call = dial_in.DialOut(sip, room.id, *target);
+        if (!call) TLOG_WARN(kLog, "room {}: dial-out to {} not placed: {}", room.id, uri, call.error());
+      }
+    }
+  });
 
   TLOG_INFO(kLog, "tessera {} started with {} ({} room(s)); CPU: {}", kVersion, cl.config_path, c.rooms.size(),
             GetCpuFeatures().ToString());

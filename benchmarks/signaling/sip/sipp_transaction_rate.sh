@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Transaction rate of the tessera binary measured with SIPp on loopback: OPTIONS (a UDP
 # non-INVITE transaction each) and INVITE→404→ACK to an unknown room (an INVITE server
-# transaction with its ACK, through ConferenceDialIn). Full call set-up rate needs the
-# conference engine and is not measured yet.
+# transaction with its ACK, through ConferenceDialIn). Whole calls into a room are measured
+# by sipp_call_setup_rate.sh.
 #
 #   benchmarks/signaling/sip/sipp_transaction_rate.sh [build dir] [transactions per run]
 #

@@ -232,6 +232,10 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
   participant->name = request.display_name.empty() ? id : request.display_name;
   participant->protocol = request.protocol;
   participant->remote = request.remote;
+  if (request.lobby) {
+    participant->lobby.store(true);
+    participant->prompt_request.store(1u << 8 | static_cast<uint32_t>(Prompt::kEnterPin));
+  }
   std::vector<std::shared_ptr<RtpLink>> links;
   auto fail = [&](Kind kind, std::string message) -> Result<ParticipantResult, ControlError> {
     if (!links.empty())
@@ -291,6 +295,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     Entry* entry = Lookup(result.room_id);
     entry->participants[id] = request;
     entry->links[id] = links;
+    if (request.lobby) entry->lobby[id] = participant;
   }
   room->Add(std::move(participant));
   return result;
@@ -360,6 +365,7 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
   auto [entry, it] = *found;
   entry->participants.erase(it);
   entry->links.erase(std::string(participant_id));  // the room releases the last references
+  entry->lobby.erase(std::string(participant_id));
   entry->room->Remove(std::string(participant_id), nullptr);
   return {};
 }
@@ -382,6 +388,63 @@ Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view ro
   if (!found) return MakeUnexpected(found.error());
   found->first->room->Pin(std::string(participant_id), position);
   return {};
+}
+
+Result<bool, ControlError> ConferenceManager::CheckPin(std::string_view room_name, std::string_view pin) const {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  const std::string& want = entry->room->config().pin;
+  // Constant time in the PIN's contents: every byte is compared whatever the mismatches.
+  unsigned diff = want.size() != pin.size();
+  for (size_t i = 0; i < want.size(); ++i)
+    diff |= static_cast<unsigned>(want[i] ^ (i < pin.size() ? pin[i] : 0));
+  return !want.empty() && diff == 0;
+}
+
+Result<void, ControlError> ConferenceManager::PlayPrompt(std::string_view room_name, std::string_view participant_id,
+                                                         Prompt prompt) {
+  std::lock_guard lock(mutex_);
+  auto p = LobbyParticipant(room_name, participant_id);
+  if (!p) return MakeUnexpected(p.error());
+  const uint32_t before = (*p)->prompt_request.load();
+  (*p)->prompt_request.store(((before >> 8) + 1) << 8 | static_cast<uint32_t>(prompt));
+  return {};
+}
+
+Result<std::string, ControlError> ConferenceManager::TakeDigits(std::string_view room_name,
+                                                                std::string_view participant_id) {
+  std::lock_guard lock(mutex_);  // also makes this the digit queues' single consumer
+  auto p = LobbyParticipant(room_name, participant_id);
+  if (!p) return MakeUnexpected(p.error());
+  return (*p)->digits.TakeAll();
+}
+
+Result<void, ControlError> ConferenceManager::AdmitParticipant(std::string_view room_name,
+                                                               std::string_view participant_id) {
+  std::lock_guard lock(mutex_);
+  auto p = LobbyParticipant(room_name, participant_id);
+  if (!p) return MakeUnexpected(p.error());
+  Entry* entry = Lookup(room_name);
+  entry->lobby.erase(std::string(participant_id));
+  entry->participants[std::string(participant_id)].lobby = false;
+  entry->room->Admit(std::string(participant_id));
+  return {};
+}
+
+Result<std::shared_ptr<Participant>, ControlError> ConferenceManager::LobbyParticipant(
+    std::string_view room_name, std::string_view participant_id) {
+  using Kind = ControlError::Kind;
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
+  auto it = entry->lobby.find(std::string(participant_id));
+  if (it == entry->lobby.end()) {
+    if (entry->participants.contains(std::string(participant_id)))
+      return MakeUnexpected(
+          Error(Kind::kConflict, "participant \"" + std::string(participant_id) + "\" is not in the lobby"));
+    return MakeUnexpected(Error(Kind::kNotFound, "no participant \"" + std::string(participant_id) + "\""));
+  }
+  return it->second;
 }
 
 std::shared_ptr<Participant> ConferenceManager::MakeSynthetic(const Room& room, int index) {

@@ -39,6 +39,10 @@ void Room::AudioTick() {
   mix_inputs_.clear();
   for (auto& pp : audio_participants_) {
     Participant& p = *pp;
+    if (p.lobby.load(std::memory_order_relaxed)) {
+      ListenForDigits(p, now);
+      continue;
+    }
     if (!p.in_mixer) continue;
     mixer::AudioInput input;
     input.source = p.mixer_source;
@@ -69,7 +73,17 @@ void Room::AudioTick() {
       if (t.source == p.number) own_mix = t.samples;
     std::span<const uint8_t> payload;
     uint32_t increment = 0;
-    if (!own_mix.empty() && leg.own) {
+    if (p.lobby.load(std::memory_order_relaxed)) {
+      // The lobby hears its prompt, encoded with the participant's own encoder.
+      if (!leg.own) continue;
+      const uint32_t request = p.prompt_request.load(std::memory_order_relaxed);
+      if (request != p.prompt_played) {
+        p.prompt_played = request;
+        p.prompt_player.Play(static_cast<Prompt>(request & 0xff));
+      }
+      payload = leg.own->Encode(p.prompt_player.Next());
+      increment = leg.own->rtp_timestamp_increment();
+    } else if (!own_mix.empty() && leg.own) {
       payload = leg.own->Encode(own_mix);
       increment = leg.own->rtp_timestamp_increment();
     } else {
@@ -89,6 +103,12 @@ void Room::AudioTick() {
     leg.timestamp += increment;
   }
   SendReports(false, now);
+}
+
+void Room::ListenForDigits(Participant& p, rtp::TimePoint now) {
+  if (!p.audio || !p.audio->input) return;
+  const std::span<const int16_t> samples = p.audio->input->Pull(now);
+  if (const std::optional<char> digit = p.inband_dtmf.OnFrame(samples)) p.digits.Push(*digit);
 }
 
 void Room::SendAudio(Participant& p, std::span<const uint8_t> payload) {

@@ -91,6 +91,30 @@ void Room::Pin(std::string participant_id, int position) {
   });
 }
 
+void Room::Admit(std::string participant_id) {
+  boost::asio::post(audio_strand_, [this, id = std::move(participant_id)] {
+    for (auto& pp : audio_participants_) {
+      Participant& p = *pp;
+      if (p.id != id || !p.lobby.load(std::memory_order_relaxed)) continue;
+      p.lobby.store(false, std::memory_order_relaxed);
+      if (p.has_audio_source() && !p.in_mixer) {
+        p.mixer_source = mixer_.AddSource(p.number);
+        p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
+      }
+      if (p.audio) p.audio->marker_next = true;
+      // The video strand learns it after the audio strand let it in; posted from here so
+      // that it cannot overtake an earlier Remove of the same participant.
+      boost::asio::post(video_strand_, [this, pp] {
+        Participant& v = *pp;
+        if (std::find(video_participants_.begin(), video_participants_.end(), pp) == video_participants_.end()) return;
+        if (v.video && v.video->send && !v.video->output) AttachVideo(v);
+        MarkSceneDirty();
+        TLOG_INFO(kLog, "room {}: {} admitted from the lobby", config_.id, v.id);
+      });
+    }
+  });
+}
+
 void Room::ReplaceAudio(std::string participant_id, AudioLeg leg) {
   auto shared = std::make_shared<AudioLeg>(std::move(leg));  // asio handlers must be copyable
   boost::asio::post(audio_strand_, [this, id = std::move(participant_id), shared] {
@@ -105,7 +129,7 @@ void Room::ReplaceAudio(std::string participant_id, AudioLeg leg) {
       current.encoding_key = shared->encoding_key;
       current.own = std::move(shared->own);
       current.marker_next = true;
-      const bool source = p.has_audio_source();
+      const bool source = p.has_audio_source() && !p.lobby.load(std::memory_order_relaxed);
       if (source && !p.in_mixer) {
         p.mixer_source = mixer_.AddSource(p.number);
         p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
@@ -137,7 +161,7 @@ void Room::ReplaceVideo(std::string participant_id, VideoLeg leg) {
       current.format = shared->format;
       current.choice = shared->choice;
       current.output_key = shared->output_key;
-      if (current.send) AttachVideo(p);
+      if (current.send && !p.lobby.load(std::memory_order_relaxed)) AttachVideo(p);
       MarkSceneDirty();
       TLOG_INFO(kLog, "room {}: {} video now {} {}{}", config_.id, id, codecs::CodecName(current.format.codec),
                 current.input ? "in" : "", current.send ? " out" : "");
@@ -148,7 +172,7 @@ void Room::ReplaceVideo(std::string participant_id, VideoLeg leg) {
 void Room::AddAudio(const std::shared_ptr<Participant>& participant) {
   if (audio_stopped_) return;
   Participant& p = *participant;
-  if (p.has_audio_source()) {
+  if (p.has_audio_source() && !p.lobby.load(std::memory_order_relaxed)) {
     p.mixer_source = mixer_.AddSource(p.number);
     p.in_mixer = p.mixer_source.index != mixer::AudioSourceHandle{}.index;
   }
@@ -166,9 +190,10 @@ void Room::AddVideo(const std::shared_ptr<Participant>& participant) {
     CloseLinks(p);
     return;
   }
-  if (p.video && p.video->send) AttachVideo(p);
-  TLOG_INFO(kLog, "room {}: {} joined ({}, {}{}{})", config_.id, p.id, p.protocol, p.name, p.audio ? ", audio" : "",
-            p.video ? ", video" : "");
+  const bool lobby = p.lobby.load(std::memory_order_relaxed);
+  if (p.video && p.video->send && !lobby) AttachVideo(p);
+  TLOG_INFO(kLog, "room {}: {} joined ({}, {}{}{}{})", config_.id, p.id, p.protocol, p.name, p.audio ? ", audio" : "",
+            p.video ? ", video" : "", lobby ? ", in the lobby" : "");
   video_participants_.push_back(participant);
   counters_.participants.store(static_cast<int>(video_participants_.size()));
   MarkSceneDirty();

@@ -95,7 +95,7 @@ void Room::DrainLink(Participant& p, bool video, rtp::TimePoint now) {
         in.OnRtp(*parsed, packet->arrival);
         ++received;
       } else if (in.telephone_event_payload_type() && parsed->payload_type == *in.telephone_event_payload_type()) {
-        in.OnTelephoneEvent();
+        if (const std::optional<char> digit = in.OnTelephoneEvent(*parsed)) p.digits.Push(*digit);
         ++received;
       } else {
         ++dropped;

@@ -53,7 +53,7 @@ void Room::RebuildScene() {
 
   video_sources_.clear();
   for (auto& p : video_participants_)
-    if (p->has_video_source()) video_sources_.push_back(p.get());
+    if (p->has_video_source() && !p->lobby.load(std::memory_order_relaxed)) video_sources_.push_back(p.get());
 
   // Speaker order: pinned pictures at their positions (an operator's pin overrides the
   // floor), then the latest to take the floor first.

@@ -154,6 +154,13 @@ void ParseSipRegistration(TableReader& r, SipRegistration& reg) {
   r.RejectUnknownKeys();
 }
 
+void ParseSipCredentials(TableReader& r, SipCredentials& c) {
+  r.String("realm", c.realm);
+  if (r.Require("username")) r.String("username", c.username);
+  if (r.Require("password")) r.String("password", c.password);
+  r.RejectUnknownKeys();
+}
+
 void ParseSip(TableReader& r, SipSection& s) {
   ReadListen(r, "udp", true, s.udp);
   ReadListen(r, "tcp", true, s.tcp);
@@ -195,6 +202,12 @@ void ParseSip(TableReader& r, SipSection& s) {
     for (size_t i = 0; i < regs->size(); ++i) {
       TableReader reg(*regs->get(i)->as_table(), fmt::format("{}[{}]", r.KeyPath("registrations"), i), r.errors());
       ParseSipRegistration(reg, s.registrations.emplace_back());
+    }
+  }
+  if (const toml::array* creds = r.ArrayOfTables("credentials")) {
+    for (size_t i = 0; i < creds->size(); ++i) {
+      TableReader c(*creds->get(i)->as_table(), fmt::format("{}[{}]", r.KeyPath("credentials"), i), r.errors());
+      ParseSipCredentials(c, s.credentials.emplace_back());
     }
   }
   r.RejectUnknownKeys();
@@ -286,6 +299,10 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
   r.Integer("demo_participants", 0, 16, room.demo_participants);
   ReadListen(r, "watch", true, room.watch);
   r.String("watch_sdp", room.watch_sdp);
+  if (r.StringArray("dial_out", room.dial_out)) {
+    for (const std::string& uri : room.dial_out)
+      if (!IsSipUri(uri)) r.Invalid("dial_out", fmt::format("expected sip: or sips: URIs, got \"{}\"", uri));
+  }
   if (room.watch && room.watch_sdp.empty()) {
     r.Invalid("watch_sdp", "expected the path of the SDP file to write for the watch stream (watch is set)");
   }

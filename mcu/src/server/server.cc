@@ -117,4 +117,20 @@ Result<void, ControlError> Server::PinParticipant(std::string_view room, std::st
   return conferences_->PinParticipant(room, participant, position);
 }
 
+Result<bool, ControlError> Server::CheckPin(std::string_view room, std::string_view pin) const {
+  return conferences_->CheckPin(room, pin);
+}
+
+Result<void, ControlError> Server::PlayPrompt(std::string_view room, std::string_view participant, Prompt prompt) {
+  return conferences_->PlayPrompt(room, participant, prompt);
+}
+
+Result<std::string, ControlError> Server::TakeDigits(std::string_view room, std::string_view participant) {
+  return conferences_->TakeDigits(room, participant);
+}
+
+Result<void, ControlError> Server::AdmitParticipant(std::string_view room, std::string_view participant) {
+  return conferences_->AdmitParticipant(room, participant);
+}
+
 }  // namespace tessera::mcu

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tessera/base/log.h"
+#include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
 
 namespace tessera::signaling::api {
@@ -108,6 +109,8 @@ http::Response EndpointsApi::Create(const http::Request& request, const std::str
     (void)control_.RemoveParticipant(result->room_id, result->participant_id);
     return http::ErrorResponse(http::Status::internal_server_error, "the core answered a different stream count");
   }
+  // RTP bound to 0.0.0.0: name the address toward the endpoint, not "do not send".
+  sdp::ReplaceUnspecifiedAddresses(*result, plan->request.remote);
   sdp::AnswerIdentity identity;
   identity.session_id = next_session_id_++;
   std::string answer = sdp::BuildAnswer(*offer, *plan, *result, identity);

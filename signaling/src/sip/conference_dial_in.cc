@@ -1,9 +1,13 @@
 #include "tessera/signaling/sip/conference_dial_in.h"
 
 #include <fmt/format.h>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "tessera/base/log.h"
+#include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
+#include "tessera/signaling/sip/pin_entry.h"
 
 namespace tessera::signaling::sip {
 namespace {
@@ -16,6 +20,11 @@ struct SipRefusal {
   int status;
   const char* reason;
 };
+
+// Unspecified RTP addresses (0.0.0.0) in our SDP become the local address toward the peer.
+void ReplaceUnspecifiedAddresses(mcu::ParticipantResult& result, const boost::asio::ip::address& remote) {
+  sdp::ReplaceUnspecifiedAddresses(result, remote.to_string());
+}
 
 SipRefusal RefusalFor(Kind kind) {
   switch (kind) {
@@ -51,8 +60,21 @@ class ConferenceDialIn::Leg final : public CallObserver {
   void SetPlan(sdp::OfferAnswerPlan plan) { plan_ = std::move(plan); }
   void SetOurOffer(sdp::SessionDescription offer) { our_offer_ = std::move(offer); }
 
-  // Late offer: the answer arrives with the ACK.
+  void SetCall(std::shared_ptr<Call> call) { call_ = std::move(call); }
+  // The peer's address: unspecified RTP addresses in our SDP become the one toward it.
+  void SetToward(boost::asio::ip::address address) { toward_ = address; }
+
+  // Outgoing calls: 180 and 183 (early media is not played: the room answers on 2xx).
+  void OnRinging(Call& call) override { TLOG_INFO(kLog, "dial-out call {}: ringing", call.id()); }
+  void OnEarlyMedia(Call& call, std::string_view) override {
+    TLOG_INFO(kLog, "dial-out call {}: session progress (early media)", call.id());
+  }
+
+  // Late offer: the answer arrives with the ACK. Dial-out: with the 2xx.
   void OnEstablished(Call& call, std::string_view remote_sdp) override {
+    if (call.direction() == CallDirection::kOutgoing)
+      TLOG_INFO(kLog, "dial-out call {} to {} answered: {} joined room {}", call.id(), call.request_uri().ToString(),
+                participant_id_, room_id_);
     if (!our_offer_) return;
     auto answer = sdp::ParseSdp(remote_sdp);
     if (!answer) return Fail(call, "the ACK's SDP answer does not parse: " + answer.error().ToString());
@@ -79,6 +101,7 @@ class ConferenceDialIn::Leg final : public CallObserver {
       return call.RejectOffer(500, "the core answered a different stream count");
     ++identity_.session_version;
     plan_ = std::move(*plan);
+    ReplaceUnspecifiedAddresses(*result, toward_);
     call.AnswerOffer(sdp::BuildAnswer(*offer, plan_, *result, identity_));
   }
 
@@ -87,14 +110,29 @@ class ConferenceDialIn::Leg final : public CallObserver {
     if (!r) TLOG_DEBUG(kLog, "call {}: keyframe request not passed on: {}", call.id(), r.error().message);
   }
 
-  void OnDtmf(Call&, const DtmfEvent& event) override {
+  void OnDtmf(Call& call, const DtmfEvent& event) override {
+    if (lobby_) {
+      (void)Feed(call, event.digit);  // may end the call (this is then gone): nothing may follow
+      return;
+    }
     if (owner_.options_.on_dtmf) owner_.options_.on_dtmf(room_id_, participant_id_, event);
   }
 
+  // PIN rooms: the participant waits in the lobby; the dialogue runs on a periodic timer.
+  void StartLobby() {
+    lobby_ = true;
+    const auto now = std::chrono::steady_clock::now();
+    lobby_deadline_ = now + owner_.options_.lobby_timeout;
+    last_digit_ = now;
+    poll_ = std::make_unique<boost::asio::steady_timer>(*owner_.options_.io);
+    SchedulePoll();
+  }
+
   void OnEnded(Call& call, const CallEnd& end) override {
+    if (poll_) poll_->cancel();
     auto removed = owner_.control_.RemoveParticipant(room_id_, participant_id_);
-    TLOG_INFO(kLog, "call {} left room {} ({}{}{})", call.id(), room_id_, ToString(end.reason),
-              end.detail.empty() ? "" : ": ", end.detail);
+    TLOG_INFO(kLog, "call {} left room {} ({}{}{}{})", call.id(), room_id_, ToString(end.reason),
+              end.status ? fmt::format(" {}", end.status) : std::string(), end.detail.empty() ? "" : ": ", end.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
     owner_.Forget(call.id());  // destroys this; nothing may follow
@@ -117,6 +155,81 @@ class ConferenceDialIn::Leg final : public CallObserver {
   }
 
  private:
+  void SchedulePoll() {
+    poll_->expires_after(owner_.options_.digit_poll);
+    poll_->async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+      if (ec || !alive.lock()) return;
+      Poll();
+    });
+  }
+
+  // One poll of the lobby: the core's digits, the inter-digit and lobby timeouts, the end
+  // of the goodbye prompt. Every path that may end the call returns right after it.
+  void Poll() {
+    if (!lobby_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (goodbye_at_) {
+      if (now >= *goodbye_at_) return call_->Hangup();  // BYE; OnEnded destroys this
+      return SchedulePoll();
+    }
+    auto digits = owner_.control_.TakeDigits(room_id_, participant_id_);
+    if (!digits) return Fail(*call_, "PIN entry: " + digits.error().message);
+    for (char d : *digits) {
+      if (!Feed(*call_, d)) return;
+      if (!lobby_ || goodbye_at_) break;
+    }
+    if (!lobby_) return;
+    if (!goodbye_at_ && pin_.has_digits() && now - last_digit_ >= owner_.options_.interdigit_timeout) {
+      if (auto entry = pin_.OnTimeout(); entry && !Check(*call_, *entry)) return;
+    }
+    if (lobby_ && !goodbye_at_ && now >= lobby_deadline_) {
+      TLOG_INFO(kLog, "call {}: no right PIN within {} s", call_->id(), owner_.options_.lobby_timeout.count());
+      SayGoodbye();
+    }
+    if (lobby_) SchedulePoll();
+  }
+
+  // One digit of the PIN dialogue; false if the call was ended (this is gone).
+  bool Feed(Call& call, char digit) {
+    if (!lobby_ || goodbye_at_) return true;
+    last_digit_ = std::chrono::steady_clock::now();
+    if (auto entry = pin_.OnDigit(digit)) return Check(call, *entry);
+    return true;
+  }
+
+  // Checks one entry with the core; false if the call was ended (this is gone).
+  bool Check(Call& call, const std::string& entry) {
+    auto right = owner_.control_.CheckPin(room_id_, entry);
+    if (!right) {
+      Fail(call, "PIN check: " + right.error().message);
+      return false;
+    }
+    if (*right) {
+      auto admitted = owner_.control_.AdmitParticipant(room_id_, participant_id_);
+      if (!admitted) {
+        Fail(call, "admission: " + admitted.error().message);
+        return false;
+      }
+      lobby_ = false;
+      if (poll_) poll_->cancel();
+      TLOG_INFO(kLog, "call {}: right PIN, {} admitted to room {}", call.id(), participant_id_, room_id_);
+      return true;
+    }
+    if (pin_.OnWrong()) {
+      TLOG_INFO(kLog, "call {}: wrong PIN ({} of {})", call.id(), pin_.wrong_attempts(), owner_.options_.pin_attempts);
+      (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kWrongPin);
+      return true;
+    }
+    TLOG_INFO(kLog, "call {}: wrong PIN {} times, saying goodbye", call.id(), pin_.wrong_attempts());
+    SayGoodbye();
+    return true;
+  }
+
+  void SayGoodbye() {
+    (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kGoodbye);
+    goodbye_at_ = std::chrono::steady_clock::now() + owner_.options_.goodbye;
+  }
+
   void Fail(Call& call, const std::string& why) {
     TLOG_INFO(kLog, "call {}: ending, {}", call.id(), why);
     call.Hangup();  // BYE; OnEnded removes the participant
@@ -134,6 +247,15 @@ class ConferenceDialIn::Leg final : public CallObserver {
   std::optional<sdp::SessionDescription> our_offer_;  // late offer: sent in the 200
   std::string display_name_;
   std::string remote_;
+  boost::asio::ip::address toward_;
+  // PIN rooms.
+  bool lobby_ = false;
+  PinEntry pin_{owner_.options_.pin_attempts};
+  std::unique_ptr<boost::asio::steady_timer> poll_;
+  std::chrono::steady_clock::time_point last_digit_;
+  std::chrono::steady_clock::time_point lobby_deadline_;
+  std::optional<std::chrono::steady_clock::time_point> goodbye_at_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // timer handlers check it
 };
 
 ConferenceDialIn::ConferenceDialIn(mcu::ConferenceControl& control, ConferenceDialInOptions options)
@@ -150,6 +272,57 @@ void ConferenceDialIn::Forget(uint64_t call_id) {
   legs_.erase(call_id);
 }
 
+Result<std::shared_ptr<Call>, std::string> ConferenceDialIn::DialOut(UserAgent& ua, std::string_view room_name,
+                                                                     const Uri& target,
+                                                                     std::optional<Credentials> credentials) {
+  std::optional<mcu::RoomSummary> room = control_.FindRoom(room_name);
+  if (!room) return MakeUnexpected("no room \"" + std::string(room_name) + "\"");
+  sdp::AnswerPolicy policy;
+  policy.srtp_required = room->srtp_required;
+  sdp::AnswerIdentity identity;
+  identity.session_id = next_session_id_++;
+  identity.session_version = 1;
+  sdp::OfferOptions offer_options;
+  offer_options.policy = policy;
+  mcu::ParticipantRequest provisional = sdp::OfferRequest(offer_options);
+  const std::string remote = target.ToString();
+  provisional.protocol = "sip";
+  provisional.display_name = target.UnescapedUser().empty() ? remote : target.UnescapedUser();
+  provisional.remote = remote;
+  auto result = control_.AddParticipant(room->id, provisional);
+  if (!result) return MakeUnexpected("the room refused the participant: " + result.error().message);
+  boost::system::error_code ec;
+  std::string host_text = target.host;
+  if (host_text.size() > 2 && host_text.front() == '[') host_text = host_text.substr(1, host_text.size() - 2);
+  const auto host = boost::asio::ip::make_address(host_text, ec);
+  if (!ec) ReplaceUnspecifiedAddresses(*result, host);
+  const std::string offer = sdp::BuildOffer(offer_options, *result, identity);
+  auto parsed = sdp::ParseSdp(offer);
+  if (!parsed || result->streams.size() != provisional.streams.size()) {
+    (void)control_.RemoveParticipant(result->room_id, result->participant_id);
+    return MakeUnexpected(std::string("could not build an offer"));
+  }
+  auto leg = std::make_unique<Leg>(*this, nullptr, result->room_id, result->participant_id, policy, identity);
+  leg->SetParty(provisional.display_name, remote);
+  if (!ec) leg->SetToward(host);
+  leg->SetOurOffer(std::move(*parsed));
+  DialOptions dial;
+  dial.target = target;
+  dial.from_display_name = room->name;
+  dial.sdp_offer = offer;
+  dial.credentials = std::move(credentials);
+  std::shared_ptr<Call> call = ua.Dial(dial, leg.get());
+  if (!call) {
+    (void)control_.RemoveParticipant(result->room_id, result->participant_id);
+    return MakeUnexpected(std::string("the user agent could not place the call"));
+  }
+  leg->SetCall(call);
+  legs_[call->id()] = std::move(leg);
+  TLOG_INFO(kLog, "dial-out call {} to {} for room {} as {}", call->id(), remote, result->room_id,
+            result->participant_id);
+  return call;
+}
+
 void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
   const std::string from = call->remote_party().uri.ToString();
   std::optional<mcu::RoomSummary> room = control_.FindRoom(call->request_uri().UnescapedUser());
@@ -162,9 +335,10 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
     TLOG_INFO(kLog, "call from {} to room {}: locked (403)", from, room->id);
     return call->Reject(403, "Room Locked");
   }
-  if (room->has_pin) {
-    TLOG_INFO(kLog, "call from {} to room {}: PIN rooms are not reachable by SIP yet (403)", from, room->id);
-    return call->Reject(403, "Forbidden", std::nullopt, "PIN rooms need the prompt player (not yet)");
+  const bool lobby = room->has_pin;
+  if (lobby && !options_.io) {
+    TLOG_INFO(kLog, "call from {} to room {}: PIN rooms are not enabled here (403)", from, room->id);
+    return call->Reject(403, "Forbidden", std::nullopt, "PIN rooms are not enabled on this server");
   }
   if (room->max_participants > 0 && room->participants >= room->max_participants) {
     TLOG_INFO(kLog, "call from {} to room {}: full (503)", from, room->id);
@@ -188,6 +362,7 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
     request.protocol = "sip";
     request.display_name = display_name;
     request.remote = from;
+    request.lobby = lobby;
     return request;
   };
 
@@ -205,14 +380,19 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
       (void)control_.RemoveParticipant(result->room_id, result->participant_id);
       return call->Reject(500, "Server Internal Error", std::nullopt, "the core answered a different stream count");
     }
+    ReplaceUnspecifiedAddresses(*result, call->source().address);
     auto leg = std::make_unique<Leg>(*this, call, result->room_id, result->participant_id, policy, identity);
     leg->SetParty(display_name, from);
+    leg->SetToward(call->source().address);
     const std::string answer = sdp::BuildAnswer(*offer, *plan, *result, identity);
     leg->SetPlan(std::move(*plan));
     call->SetObserver(leg.get());
+    Leg* joined = leg.get();
     legs_[call->id()] = std::move(leg);
-    TLOG_INFO(kLog, "call {} from {} joined room {} as {}", call->id(), from, result->room_id, result->participant_id);
+    TLOG_INFO(kLog, "call {} from {} joined room {} as {}{}", call->id(), from, result->room_id, result->participant_id,
+              lobby ? " (lobby: PIN)" : "");
     call->Answer(answer);
+    if (lobby && legs_.contains(call->id())) joined->StartLobby();
     return;
   }
 
@@ -222,6 +402,7 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
   const mcu::ParticipantRequest provisional = sdp::OfferRequest(offer_options);
   auto result = control_.AddParticipant(room->id, name(provisional));
   if (!result) return refuse(result.error());
+  ReplaceUnspecifiedAddresses(*result, call->source().address);
   const std::string offer = sdp::BuildOffer(offer_options, *result, identity);
   auto parsed = sdp::ParseSdp(offer);
   if (!parsed || result->streams.size() != provisional.streams.size()) {
@@ -230,12 +411,15 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
   }
   auto leg = std::make_unique<Leg>(*this, call, result->room_id, result->participant_id, policy, identity);
   leg->SetParty(display_name, from);
+  leg->SetToward(call->source().address);
   leg->SetOurOffer(std::move(*parsed));
   call->SetObserver(leg.get());
+  Leg* joined = leg.get();
   legs_[call->id()] = std::move(leg);
   TLOG_INFO(kLog, "call {} from {} joined room {} as {} (late offer)", call->id(), from, result->room_id,
             result->participant_id);
   call->Answer(offer);
+  if (lobby && legs_.contains(call->id())) joined->StartLobby();
 }
 
 }  // namespace tessera::signaling::sip

@@ -105,8 +105,8 @@ TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
               ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ncolour = \"red\"\n"),
               ElementsAre(HasSubstr("t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
-                                    "aliases, demo_participants, id, layout, locked, max_participants, name, pin, rungs, "
-                                    "watch, watch_sdp")));
+                                    "aliases, demo_participants, dial_out, id, layout, locked, max_participants, name, "
+                                    "pin, rungs, watch, watch_sdp")));
 }
 
 TEST(ConfigParser, RoomDemoAndWatchKeysAreReadAndChecked) {
@@ -236,6 +236,23 @@ TEST(ConfigParser, SipErrorsNameTheKeyAndTheExpectation) {
                           "\"pbx.example.com\"",
                           "t.toml:4:1: key 'sip.registrations[0].bogus': unknown key; keys allowed in "
                           "[sip.registrations[0]] are: aor, expires_s, password, registrar, username"));
+}
+
+TEST(ConfigParser, DialOutUrisAndDigestCredentialsAreReadAndChecked) {
+  auto r = ParseConfig(
+      "[[sip.credentials]]\nrealm = \"pbx\"\nusername = \"tessera\"\npassword = \"s3cret\"\n"
+      "[[rooms]]\nid = \"1000\"\ndial_out = [\"sip:room@192.0.2.7\", \"sips:boardroom@example.com\"]\n",
+      "t.toml");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->sip.credentials.size(), 1u);
+  EXPECT_EQ(r->sip.credentials[0].realm, "pbx");
+  EXPECT_EQ(r->sip.credentials[0].username, "tessera");
+  EXPECT_EQ(r->sip.credentials[0].password, "s3cret");
+  EXPECT_THAT(r->rooms[0].dial_out, ElementsAre("sip:room@192.0.2.7", "sips:boardroom@example.com"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ndial_out = [\"room@192.0.2.7\"]\n"),
+              ElementsAre("t.toml:3:12: key 'rooms[0].dial_out': expected sip: or sips: URIs, got \"room@192.0.2.7\""));
+  EXPECT_THAT(Errors("[[sip.credentials]]\nusername = \"a\"\n"),
+              ElementsAre("t.toml:1:1: key 'sip.credentials[0].password': required but missing"));
 }
 
 TEST(ConfigParser, AllErrorsAreReportedInFileOrder) {

@@ -60,6 +60,13 @@ struct SipRegistration {
   int expires_s = 3600;
 };
 
+// Digest credentials for challenges to our requests (dial-out INVITEs); realm "" = any.
+struct SipCredentials {
+  std::string realm;
+  std::string username;
+  std::string password;
+};
+
 struct SipSection {
   // An empty optional means the transport is disabled.
   std::optional<ListenAddress> udp = ListenAddress{"0.0.0.0", 5060};
@@ -78,6 +85,7 @@ struct SipSection {
   int connection_idle_timeout_s = 300;       // TCP/TLS
   SipAuthSection auth;
   std::vector<SipRegistration> registrations;
+  std::vector<SipCredentials> credentials;
 };
 
 struct HttpSection {
@@ -120,6 +128,8 @@ struct RoomConfig {
   // ffplay can show it. Unset: no watch stream.
   std::optional<ListenAddress> watch;
   std::string watch_sdp;
+  // SIP URIs the server calls once it has started; each joins the room when it answers.
+  std::vector<std::string> dial_out;
 };
 
 struct Config {

@@ -63,6 +63,10 @@ class Server final : public ConferenceControl {
                                              std::string_view participant_id) override;
   Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias, std::string_view participant_id,
                                             int position) override;
+  Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const override;
+  Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt) override;
+  Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id) override;
+  Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id) override;
 
  private:
   void BeginShutdown();

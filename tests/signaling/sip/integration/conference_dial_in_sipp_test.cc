@@ -1,7 +1,6 @@
 // The conference-call scenarios the tessera binary runs (sipp_binary_test.cc) replayed
-// against ConferenceDialIn in this process with a ConferenceControl double: until the
-// conference engine merges, this is where their 200-OK path is exercised with SIPp, and
-// where the control-plane calls they cause are checked.
+// against ConferenceDialIn in this process with a ConferenceControl double: this is where
+// the exact control-plane calls they cause (add, update, keyframe, remove) are checked.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -93,16 +92,6 @@ TEST_F(ConferenceDialInWithSipp, LateOfferIsAnsweredInTheAck) {
   EXPECT_EQ(answered[0].format.codec, codecs::CodecId::kPcmu);
   EXPECT_EQ(answered[1].format.codec, codecs::CodecId::kH264);
   EXPECT_TRUE(answered[0].send);
-}
-
-TEST_F(ConferenceDialInWithSipp, TheEngine503PathOfTheScenariosAlsoPasses) {
-  OnIoThread([this] {
-    control_.add_error =
-        mcu::ControlError{mcu::ControlError::Kind::kUnavailable, "the conference engine is not running in this build"};
-    return 0;
-  });
-  ExpectScenarioPasses("uac_conference_call.xml");
-  EXPECT_THAT(Methods(), ::testing::ElementsAre("add"));
 }
 
 }  // namespace

@@ -55,6 +55,14 @@ struct RoomSummary {
   int max_participants = 0;
 };
 
+// What a participant in a room's lobby hears (mcu/conference/prompt_player.h).
+enum class Prompt : uint8_t {
+  kNone,      // silence
+  kEnterPin,  // "enter the PIN", repeated
+  kWrongPin,  // "wrong PIN", then kEnterPin again
+  kGoodbye,   // "goodbye", then silence
+};
+
 class ConferenceControl {
  public:
   virtual ~ConferenceControl() = default;
@@ -92,6 +100,36 @@ class ConferenceControl {
     (void)participant_id;
     (void)position;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "pinning is not available"});
+  }
+
+  // PIN rooms. The control plane runs the PIN dialogue; the core plays the prompts and
+  // listens for DTMF (RFC 4733 events and in-band tones) of participants added with
+  // ParticipantRequest::lobby. The defaults say the core has no lobby.
+  //
+  // Whether `pin` opens the room (compared in constant time); the PIN itself never leaves
+  // the core.
+  virtual Result<bool, ControlError> CheckPin(std::string_view room_id_or_alias, std::string_view pin) const {
+    (void)room_id_or_alias, (void)pin;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no PIN rooms"});
+  }
+  // Switches what a lobby participant hears.
+  virtual Result<void, ControlError> PlayPrompt(std::string_view room_id_or_alias, std::string_view participant_id,
+                                                Prompt prompt) {
+    (void)room_id_or_alias, (void)participant_id, (void)prompt;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no lobby"});
+  }
+  // The digits a lobby participant keyed since the last call, oldest first (never blocks:
+  // the media strands queue them, the control plane polls).
+  virtual Result<std::string, ControlError> TakeDigits(std::string_view room_id_or_alias,
+                                                       std::string_view participant_id) {
+    (void)room_id_or_alias, (void)participant_id;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no lobby"});
+  }
+  // Moves a lobby participant into the room: mixed, shown, hearing the mix.
+  virtual Result<void, ControlError> AdmitParticipant(std::string_view room_id_or_alias,
+                                                      std::string_view participant_id) {
+    (void)room_id_or_alias, (void)participant_id;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no lobby"});
   }
 };
 

@@ -68,6 +68,9 @@ struct ParticipantRequest {
   std::string protocol = "rtp";  // "rtp", "sip", "h323", "synthetic": for stats and the API
   std::string remote;            // who, for logs and stats: a SIP URI, an address
   std::vector<MediaStreamRequest> streams;
+  // Joins a PIN room's lobby: neither mixed nor shown, hearing only the prompt the control
+  // plane chooses (PlayPrompt) and keying DTMF (TakeDigits) until AdmitParticipant.
+  bool lobby = false;
 };
 
 // What the core created for one requested stream, in the same order.

@@ -12,6 +12,7 @@
 
 #include "tessera/codecs/audio/audio_decoder.h"
 #include "tessera/codecs/audio/resampler.h"
+#include "tessera/mcu/conference/dtmf_receiver.h"
 #include "tessera/mcu/participant_request.h"
 #include "tessera/mcu/rtp/audio_receive_stream.h"
 #include "tessera/mcu/rtp/rtp_packet.h"
@@ -33,7 +34,11 @@ class AudioInput {
 
   void OnRtp(const rtp::RtpPacketView& packet, rtp::TimePoint arrival) { stream_.OnRtpPacket(packet, arrival); }
   void OnSenderReport(const rtp::SenderInfo& info, rtp::TimePoint arrival) { stream_.OnSenderReport(info, arrival); }
-  void OnTelephoneEvent() { ++stats_.telephone_events; }
+  // An RFC 4733 packet: the digit when it starts a new key press.
+  std::optional<char> OnTelephoneEvent(const rtp::RtpPacketView& packet) {
+    ++stats_.telephone_events;
+    return telephone_events_.OnPacket(packet.timestamp, packet.payload);
+  }
 
   // One tick's audio; empty while the stream has not started (nothing to mix).
   std::span<const int16_t> Pull(rtp::TimePoint now);
@@ -64,6 +69,7 @@ class AudioInput {
   std::array<int16_t, kFifoSamples> fifo_{};
   size_t fifo_size_ = 0;
   std::array<int16_t, kTickSamples> tick_{};
+  TelephoneEventReceiver telephone_events_;
   AudioInputStats stats_;
 };
 

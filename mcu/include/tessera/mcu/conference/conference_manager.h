@@ -44,6 +44,10 @@ class ConferenceManager {
   Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> PinParticipant(std::string_view room, std::string_view participant_id, int position);
+  Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const;
+  Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt);
+  Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id);
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
@@ -54,6 +58,8 @@ class ConferenceManager {
     std::unique_ptr<Room> room;
     Participants participants;
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
+    // Participants waiting in the lobby (PIN rooms): their prompt and digit queue.
+    std::map<std::string, std::shared_ptr<Participant>> lobby;
   };
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;
@@ -61,6 +67,9 @@ class ConferenceManager {
   // The room and the participant's registry entry, or kNotFound naming which is missing.
   Result<std::pair<Entry*, Participants::iterator>, ControlError> FindParticipant(std::string_view room,
                                                                                   std::string_view participant_id);
+  // mutex_ held.
+  Result<std::shared_ptr<Participant>, ControlError> LobbyParticipant(std::string_view room,
+                                                                      std::string_view participant_id);
   std::shared_ptr<Participant> MakeSynthetic(const Room& room, int index);
   void StartWatch(const std::string& room_id);
 

@@ -8,6 +8,7 @@
 // owned by the room strand.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,7 +17,10 @@
 #include "tessera/base/video_frame.h"
 #include "tessera/mcu/conference/audio_encoding.h"
 #include "tessera/mcu/conference/audio_input.h"
+#include "tessera/mcu/conference/digit_queue.h"
+#include "tessera/mcu/conference/dtmf_receiver.h"
 #include "tessera/mcu/conference/output_selection.h"
+#include "tessera/mcu/conference/prompt_player.h"
 #include "tessera/mcu/conference/rtp_link.h"
 #include "tessera/mcu/conference/rung_adapter.h"
 #include "tessera/mcu/conference/video_input.h"
@@ -74,6 +78,17 @@ struct Participant {
   bool in_mixer = false;
   int pin = 0;              // video strand: operator's pin position (0: none)
   int64_t last_spoke = -1;  // video strand: tick it last took the floor (speaker order)
+
+  // PIN rooms' lobby. `lobby` and `prompt_request` are written by the control thread and
+  // read by the strands each tick (no command round trip for a prompt change); admission
+  // clears `lobby` on the audio strand and then attaches the video on the video strand.
+  // prompt_request = (request number << 8) | Prompt: the same prompt asked again restarts.
+  std::atomic<bool> lobby{false};
+  std::atomic<uint32_t> prompt_request{0};
+  uint32_t prompt_played = 0;      // audio strand: the request being played
+  PromptPlayer prompt_player;      // audio strand
+  InbandDtmfDetector inband_dtmf;  // audio strand
+  DigitQueue digits;               // audio strand -> control thread
 
   bool has_video_source() const { return synthetic || (video && video->input); }
   bool has_audio_source() const { return synthetic || (audio && audio->input); }

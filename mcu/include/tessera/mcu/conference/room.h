@@ -97,6 +97,8 @@ class Room {
   void RequestKeyframe(std::string participant_id);
   // Pins the participant's picture at `position` (0 unpins); see ConferenceControl.
   void Pin(std::string participant_id, int position);
+  // A lobby participant enters the room: into the mix and the layout, hearing the mix.
+  void Admit(std::string participant_id);
   // A re-negotiation changed a stream's codec or direction: `leg` (without link, SSRC or
   // timestamps, which the participant keeps) replaces the media parts of its leg.
   void ReplaceAudio(std::string participant_id, AudioLeg leg);
@@ -128,6 +130,8 @@ class Room {
   void ScheduleAudio();
   void AudioTick();
   void SendAudio(Participant& p, std::span<const uint8_t> payload);
+  // A lobby participant's tick: its audio is only listened to for DTMF (in-band).
+  void ListenForDigits(Participant& p, rtp::TimePoint now);
   // room_video.cc
   void ScheduleVideo();
   void VideoTick();
