@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 
 #include "tessera/base/result.h"
 #include "tessera/mcu/participant_request.h"
+#include "tessera/mcu/streams.h"
 
 namespace tessera::mcu {
 
@@ -131,6 +133,28 @@ class ConferenceControl {
     (void)room_id_or_alias, (void)participant_id;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no lobby"});
   }
+  // Broadcasts and recordings of a room's mix (streams.h). Starting one returns at once
+  // with the stream in kStarting; its later states come as "stream.state" events.
+  virtual Result<StreamInfo, ControlError> StartStream(std::string_view room_id_or_alias,
+                                                       const StreamRequest& request) {
+    (void)room_id_or_alias, (void)request;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no streaming"});
+  }
+  // kConflict if it has already stopped.
+  virtual Result<void, ControlError> StopStream(std::string_view room_id_or_alias, std::string_view stream_id) {
+    (void)room_id_or_alias, (void)stream_id;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no streaming"});
+  }
+  // The room's streams, running and ended (the ended ones for a while).
+  virtual Result<std::vector<StreamInfo>, ControlError> ListStreams(std::string_view room_id_or_alias) const {
+    (void)room_id_or_alias;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no streaming"});
+  }
+  virtual std::vector<RecordingFile> ListRecordings() const { return {}; }
+
+  // Events of the core (participants, talking, speaker, layout, streams). One listener;
+  // setting it again replaces it, an empty function removes it.
+  virtual void SetEventListener(std::function<void(const ControlEvent&)> listener) { (void)listener; }
 };
 
 }  // namespace tessera::mcu
