@@ -14,6 +14,7 @@ extern "C" {
 #include <memory>
 
 #include "tessera/codecs/codec_error.h"
+#include "tessera/codecs/ffmpeg_log.h"
 
 struct SwsContext;
 struct SwrContext;
@@ -50,8 +51,8 @@ using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 // EINVAL -> kInvalidArgument, anything else -> kLibraryError; `detail` is kept as given.
 CodecError ErrorFromAv(int averror, const char* detail);
 
-// Routes av_log output (warning and above) to the 'codec' debug tag, dropping the rest, so
-// a broken stream cannot flood the log at info level. Idempotent.
-void InstallFfmpegLogBridge();
+// InstallFfmpegLogBridge (tessera/codecs/ffmpeg_log.h) routes av_log output (warning and
+// above) to the 'codec' debug tag, dropping the rest, so a broken stream cannot flood the
+// log at info level.
 
 }  // namespace tessera::codecs::ffmpeg
