@@ -109,6 +109,10 @@ ConferenceManager::ConferenceManager(const Config& config, boost::asio::io_conte
   auto text = mixer::CreateFreeTypeTextRenderer(mixer::kDefaultFontPath);
   if (text) text_ = std::move(*text);
   else TLOG_WARN(kLog, "participant names will not be drawn: {}", text.error());
+  stream::StreamManagerOptions streaming;
+  streaming.recordings_dir = config.streaming.recordings_dir;
+  streaming.hls_dir = config.streaming.hls_dir;
+  streams_ = std::make_unique<stream::StreamManager>(streaming, [this](const ControlEvent& e) { Emit(e); });
 }
 
 ConferenceManager::~ConferenceManager() { Stop(); }
@@ -133,6 +137,12 @@ void ConferenceManager::Start() {
 }
 
 void ConferenceManager::Stop() {
+  // Streams end first (their files get their trailers) while the rooms still run.
+  streams_->StopAll([this](const std::string& id) -> Room* {
+    std::lock_guard lock(mutex_);
+    const Entry* entry = Lookup(id);
+    return entry ? entry->room.get() : nullptr;
+  });
   std::vector<std::future<void>> stopped;
   {
     std::lock_guard lock(mutex_);
@@ -388,6 +398,52 @@ Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view ro
   if (!found) return MakeUnexpected(found.error());
   found->first->room->Pin(std::string(participant_id), position);
   return {};
+}
+
+Result<StreamInfo, ControlError> ConferenceManager::StartStream(std::string_view room_name,
+                                                               const StreamRequest& request) {
+  Room* room = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry* entry = Lookup(room_name);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
+    room = entry->room.get();
+  }
+  return streams_->Start(*room, request);
+}
+
+Result<void, ControlError> ConferenceManager::StopStream(std::string_view room_name, std::string_view stream_id) {
+  Room* room = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry* entry = Lookup(room_name);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
+    room = entry->room.get();
+  }
+  return streams_->Stop(*room, stream_id);
+}
+
+Result<std::vector<StreamInfo>, ControlError> ConferenceManager::ListStreams(std::string_view room_name) const {
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry* entry = Lookup(room_name);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
+    id = entry->room->config().id;
+  }
+  return streams_->List(id);
+}
+
+std::vector<RecordingFile> ConferenceManager::ListRecordings() const { return streams_->ListRecordings(); }
+
+void ConferenceManager::SetEventListener(std::function<void(const ControlEvent&)> listener) {
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void ConferenceManager::Emit(const ControlEvent& event) {
+  std::lock_guard lock(listener_mutex_);
+  if (listener_) listener_(event);
 }
 
 Result<bool, ControlError> ConferenceManager::CheckPin(std::string_view room_name, std::string_view pin) const {

@@ -79,6 +79,22 @@ std::optional<OutputChoice> ChooseOutput(std::span<const RungConfig> rungs, cons
   return Make(receiver, limits, *fitted, bps, "");
 }
 
+std::optional<OutputChoice> ChooseStreamOutput(std::span<const RungConfig> rungs, int height) {
+  const RungConfig* best = nullptr;
+  const RungConfig* smallest = nullptr;
+  for (const RungConfig& r : rungs) {
+    if (r.codec != VideoCodecName::kH264) continue;
+    if (!smallest || r.height < smallest->height) smallest = &r;
+    if (r.height <= height && (!best || r.height > best->height)) best = &r;
+  }
+  if (!best) best = smallest;
+  if (!best) return std::nullopt;
+  // Any H.264 receiver without limits of its own: the rung decides (High capability with
+  // mode 1, so the choice is the same Constrained Baseline stream subscribers share).
+  const codecs::Capability receiver = codecs::DefaultVideoCapabilities().front();
+  return ChooseOutput(std::span<const RungConfig>(best, 1), receiver);
+}
+
 std::string OutputKey(const OutputChoice& c) {
   const codecs::VideoEncoderConfig& e = c.encoder;
   std::string key = std::string(codecs::CodecName(e.codec));

@@ -56,6 +56,12 @@ void Room::AudioTick() {
     mix_inputs_.push_back(input);
   }
   const mixer::MixResult& mix = mixer_.Mix(mix_inputs_);
+  if (audio_tap_) {
+    // This tick's deadline on the media clock, so that the stream's audio and video times
+    // share one origin (the room's epoch) and keep their 20 ms spacing exactly.
+    const auto time = std::chrono::duration_cast<std::chrono::microseconds>(next_audio_ - epoch_).count();
+    audio_tap_->Push(mix.listeners, time);
+  }
   if (mix.active_speaker_changed) {
     const uint32_t speaker = mix.active_speaker;
     boost::asio::post(video_strand_, [this, speaker] { OnActiveSpeaker(speaker); });

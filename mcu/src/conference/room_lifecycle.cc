@@ -232,38 +232,79 @@ void Room::OnActiveSpeaker(uint32_t number) {
   MarkSceneDirty();
 }
 
+VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom) {
+  auto it = outputs_.find(key);
+  if (it == outputs_.end()) {
+    auto output = VideoOutput::Create(choice, key);
+    if (!output) {
+      TLOG_WARN(kLog, "room {}: {}: no video output: {}", config_.id, for_whom, output.error());
+      return nullptr;
+    }
+    TLOG_INFO(kLog, "room {}: output {} ({}x{}@{} {} kbit/s{})", config_.id, key, choice.encoder.width,
+              choice.encoder.height, choice.encoder.fps, choice.encoder.bitrate_bps / 1000,
+              choice.rung.empty() ? "" : ", rung " + choice.rung);
+    it = outputs_.emplace(key, std::move(*output)).first;
+    counters_.outputs.store(static_cast<int>(outputs_.size()));
+  }
+  VideoOutput* output = it->second.get();
+  ++output->subscribers;
+  output->keyframes().Request();  // a new subscriber gets a keyframe
+  MarkSceneDirty();
+  return output;
+}
+
+void Room::ReleaseOutput(VideoOutput* output) {
+  if (--output->subscribers == 0) {
+    outputs_.erase(output->key());
+    counters_.outputs.store(static_cast<int>(outputs_.size()));
+    MarkSceneDirty();
+  }
+}
+
 void Room::AttachVideo(Participant& p) {
   VideoLeg& leg = *p.video;
   if (!leg.choice) return;
-  auto it = outputs_.find(leg.output_key);
-  if (it == outputs_.end()) {
-    auto output = VideoOutput::Create(*leg.choice, leg.output_key);
-    if (!output) {
-      TLOG_WARN(kLog, "room {}: {}: no video output: {}", config_.id, p.id, output.error());
-      return;
-    }
-    TLOG_INFO(kLog, "room {}: output {} ({}x{}@{} {} kbit/s{})", config_.id, leg.output_key,
-              leg.choice->encoder.width, leg.choice->encoder.height, leg.choice->encoder.fps,
-              leg.choice->encoder.bitrate_bps / 1000, leg.choice->rung.empty() ? "" : ", rung " + leg.choice->rung);
-    it = outputs_.emplace(leg.output_key, std::move(*output)).first;
-    counters_.outputs.store(static_cast<int>(outputs_.size()));
-  }
-  leg.output = it->second.get();
-  ++leg.output->subscribers;
-  leg.waiting_keyframe = true;
-  leg.output->keyframes().Request();  // a new subscriber gets a keyframe
-  MarkSceneDirty();
+  leg.output = AcquireOutput(*leg.choice, leg.output_key, p.id);
+  leg.waiting_keyframe = leg.output != nullptr;
 }
 
 void Room::DetachVideo(Participant& p) {
   if (!p.video || !p.video->output) return;
   VideoOutput* output = p.video->output;
   p.video->output = nullptr;
-  if (--output->subscribers == 0) {
-    outputs_.erase(output->key());
-    counters_.outputs.store(static_cast<int>(outputs_.size()));
-    MarkSceneDirty();
-  }
+  ReleaseOutput(output);
+}
+
+void Room::AttachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
+  boost::asio::post(video_strand_, [this, tap = std::move(tap)] {
+    if (video_stopped_) return;
+    const std::optional<OutputChoice> choice = ChooseStreamOutput(rungs_, tap->height());
+    if (!choice) {
+      TLOG_WARN(kLog, "room {}: no H.264 rung to stream at {}p", config_.id, tap->height());
+      return;
+    }
+    if (VideoOutput* output = AcquireOutput(*choice, OutputKey(*choice), "stream"))
+      video_taps_.push_back(AttachedTap{tap, output});
+  });
+}
+
+void Room::DetachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
+  boost::asio::post(video_strand_, [this, tap = std::move(tap)] {
+    for (auto it = video_taps_.begin(); it != video_taps_.end(); ++it) {
+      if (it->tap != tap) continue;
+      ReleaseOutput(it->output);
+      video_taps_.erase(it);
+      return;
+    }
+  });
+}
+
+void Room::AttachAudioTap(std::shared_ptr<stream::AudioTap> tap) {
+  boost::asio::post(audio_strand_, [this, tap = std::move(tap)] { audio_tap_ = tap; });
+}
+
+void Room::DetachAudioTap() {
+  boost::asio::post(audio_strand_, [this] { audio_tap_.reset(); });
 }
 
 void Room::CloseLinks(Participant& p) {

@@ -157,6 +157,14 @@ void Room::VideoTick() {
     if (video_tick_ % every == 0) due_outputs_.push_back(output.get());
   }
   if (due_outputs_.empty()) return;
+  const int64_t tick_us = std::chrono::duration_cast<std::chrono::microseconds>(next_video_ - epoch_).count();
+  for (const AttachedTap& t : video_taps_) {
+    // A stream needs a keyframe to start from, and one every 2 s for its segments and
+    // for players that join an ingest mid-way. Counted on the media clock the stream's
+    // times come from, so that no gap is a hair under 2 s (an HLS segment would then
+    // double).
+    if (t.tap->keyframe_wanted() || tick_us - t.last_keyframe_us >= 2'000'000) t.output->keyframes().Request();
+  }
 
   compositor_->Compose(pictures_, canvas_.view(), parallel_for_);
   counters_.frames_composed.fetch_add(1, std::memory_order_relaxed);
@@ -187,10 +195,23 @@ void Room::VideoTick() {
       FanOut(*output, now);
     }
   }
+  FeedVideoTaps(now);
   uint64_t forced = 0;
   for (auto& [key, output] : outputs_) forced += output->keyframes().forced();
   counters_.keyframes_forced.store(forced, std::memory_order_relaxed);
   RecordLatency(rtp::Clock::now());
+}
+
+void Room::FeedVideoTaps(rtp::TimePoint now) {
+  (void)now;
+  const auto time = std::chrono::duration_cast<std::chrono::microseconds>(next_video_ - epoch_).count();
+  for (AttachedTap& t : video_taps_) {
+    VideoOutput& output = *t.output;
+    if (!output.has_frame()) continue;
+    if (std::find(due_outputs_.begin(), due_outputs_.end(), &output) == due_outputs_.end()) continue;
+    if (output.frame_is_keyframe()) t.last_keyframe_us = time;
+    t.tap->Push(output.frame_data(), output.frame_is_keyframe(), time, output.width(), output.height(), output.fps());
+  }
 }
 
 void Room::AdaptRungs(rtp::TimePoint now) {

@@ -30,6 +30,7 @@ VideoOutput::VideoOutput(const OutputChoice& choice, std::string key, std::uniqu
 
 void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::TimePoint now) {
   arena_.Clear();
+  frame_data_ = {};
   const bool forced = keyframes_.ShouldForce(now);
   if (forced) encoder_->ForceKeyframe();
   auto frame = encoder_->Encode(picture, rtp_timestamp);
@@ -50,6 +51,7 @@ void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::T
     return;
   }
   keyframe_ = frame->keyframe;
+  frame_data_ = frame->data;
   timestamp_ = rtp_timestamp;
   ++stats_.frames;
   stats_.bytes += frame->data.size();

@@ -220,6 +220,19 @@ void ParseHttp(TableReader& r, HttpSection& s) {
   r.RejectUnknownKeys();
 }
 
+void ParseStreaming(TableReader& r, StreamingConfig& s) {
+  for (auto [key, path] : {std::pair<const char*, std::filesystem::path*>{"recordings_dir", &s.recordings_dir},
+                           {"hls_dir", &s.hls_dir}}) {
+    std::string text;
+    if (!r.String(key, text)) continue;
+    if (text.empty() || text.find('\0') != std::string::npos)
+      r.Invalid(key, "expected a folder path, got an empty string");
+    else
+      *path = text;
+  }
+  r.RejectUnknownKeys();
+}
+
 void ParseRtp(TableReader& r, RtpSection& s) {
   if (r.String("address", s.address) && !IsIpLiteral(s.address)) {
     r.Invalid("address", fmt::format("expected a numeric IPv4 or IPv6 address, got \"{}\"", s.address));
@@ -439,6 +452,10 @@ Result<Config, ConfigErrors> ParseConfig(std::string_view text, std::string_view
   if (const toml::table* t = top.Table("http")) {
     TableReader r(*t, "http", sink);
     ParseHttp(r, config.http);
+  }
+  if (const toml::table* t = top.Table("streaming")) {
+    TableReader r(*t, "streaming", sink);
+    ParseStreaming(r, config.streaming);
   }
   if (const toml::table* t = top.Table("rtp")) {
     TableReader r(*t, "rtp", sink);

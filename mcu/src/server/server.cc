@@ -117,6 +117,24 @@ Result<void, ControlError> Server::PinParticipant(std::string_view room, std::st
   return conferences_->PinParticipant(room, participant, position);
 }
 
+Result<StreamInfo, ControlError> Server::StartStream(std::string_view room, const StreamRequest& request) {
+  return conferences_->StartStream(room, request);
+}
+
+Result<void, ControlError> Server::StopStream(std::string_view room, std::string_view stream_id) {
+  return conferences_->StopStream(room, stream_id);
+}
+
+Result<std::vector<StreamInfo>, ControlError> Server::ListStreams(std::string_view room) const {
+  return conferences_->ListStreams(room);
+}
+
+std::vector<RecordingFile> Server::ListRecordings() const { return conferences_->ListRecordings(); }
+
+void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
+  conferences_->SetEventListener(std::move(listener));
+}
+
 Result<bool, ControlError> Server::CheckPin(std::string_view room, std::string_view pin) const {
   return conferences_->CheckPin(room, pin);
 }

@@ -150,8 +150,10 @@ MediaStreamRequest AudioStream(codecs::CodecId codec, uint16_t remote_port, bool
   return s;
 }
 
-ConferenceHarness::ConferenceHarness() {
+ConferenceHarness::ConferenceHarness(int demo_participants) {
   Config config;
+  config.streaming.recordings_dir = temp_.path() / "recordings";
+  config.streaming.hls_dir = temp_.path() / "hls";
   config.rtp.address = "127.0.0.1";
   config.rtp.port_min = 40000;
   config.rtp.port_max = 49999;
@@ -159,6 +161,7 @@ ConferenceHarness::ConferenceHarness() {
   RoomConfig room;
   room.id = "r1";
   room.name = "Test room";
+  room.demo_participants = demo_participants;
   config.rooms.push_back(room);
   work_.emplace(network_.get_executor());
   network_thread_ = std::thread([this] { network_.run(); });

@@ -38,8 +38,10 @@ MediaStreamRequest AudioStream(codecs::CodecId codec, uint16_t remote_port, bool
 
 class ConferenceHarness {
  public:
-  // One room "r1" with an "auto" layout and a single rung: 640x360 at 15 fps.
-  ConferenceHarness();
+  // One room "r1" with an "auto" layout and a single rung: 640x360 at 15 fps, and
+  // `demo_participants` synthetic participants (moving patterns and tones). Broadcasts and
+  // recordings write under dir().
+  explicit ConferenceHarness(int demo_participants = 0);
   ~ConferenceHarness();
 
   ConferenceManager& manager() { return *manager_; }

@@ -97,7 +97,17 @@ rungs = ["low"]
 TEST(ConfigParser, UnknownTopLevelKeyIsNamedWithTheAllowedOnes) {
   EXPECT_THAT(Errors("\n\n[htp]\nlisten = \"127.0.0.1:1\"\n"),
               ElementsAre("t.toml:3:2: key 'htp': unknown key; keys allowed at the top level are: http, log, "
-                          "rooms, rtp, rungs, server, sip"));
+                          "rooms, rtp, rungs, server, sip, streaming"));
+}
+
+TEST(ConfigParser, StreamingFoldersAreReadAndAnEmptyOneIsRefused) {
+  auto r = ParseConfig("[streaming]\nrecordings_dir = \"/srv/rec\"\nhls_dir = \"/srv/hls\"\n", "t.toml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->streaming.recordings_dir, "/srv/rec");
+  EXPECT_EQ(r->streaming.hls_dir, "/srv/hls");
+  EXPECT_THAT(Errors("[streaming]\nhls_dir = \"\"\n"),
+              ElementsAre(HasSubstr("key 'streaming.hls_dir': expected a folder path, got an empty string")));
+  EXPECT_THAT(Errors("[streaming]\nhls_dir = 3\n"), ElementsAre(HasSubstr("streaming.hls_dir")));
 }
 
 TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {

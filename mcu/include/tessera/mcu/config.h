@@ -92,6 +92,13 @@ struct HttpSection {
   ListenAddress listen{"127.0.0.1", 8080};
 };
 
+// Where broadcasts and recordings write (mcu/stream): HLS playlists and segments under
+// hls_dir/<room>/<name>/, recordings (fragmented MP4) in recordings_dir.
+struct StreamingConfig {
+  std::filesystem::path recordings_dir = "/tmp/tessera/recordings";
+  std::filesystem::path hls_dir = "/tmp/tessera/hls";
+};
+
 struct RtpSection {
   std::string address = "0.0.0.0";  // local address RTP sockets bind to
   std::string public_address;       // address written into SDP; empty = the bound address
@@ -139,6 +146,7 @@ struct Config {
   SipSection sip;
   HttpSection http;
   RtpSection rtp;
+  StreamingConfig streaming;
   std::vector<RungConfig> rungs;  // never empty after parsing: defaults when absent
   std::vector<RoomConfig> rooms;
 };

@@ -63,6 +63,11 @@ class Server final : public ConferenceControl {
                                              std::string_view participant_id) override;
   Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias, std::string_view participant_id,
                                             int position) override;
+  Result<StreamInfo, ControlError> StartStream(std::string_view room, const StreamRequest& request) override;
+  Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id) override;
+  Result<std::vector<StreamInfo>, ControlError> ListStreams(std::string_view room) const override;
+  std::vector<RecordingFile> ListRecordings() const override;
+  void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
   Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const override;
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt) override;
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id) override;

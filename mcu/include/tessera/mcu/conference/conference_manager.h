@@ -19,6 +19,7 @@
 #include "tessera/mcu/conference/room.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/control.h"
+#include "tessera/mcu/stream/stream_manager.h"
 #include "tessera/mcu/transport/port_allocator.h"
 #include "tessera/mixer/video/text_renderer.h"
 
@@ -48,6 +49,12 @@ class ConferenceManager {
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt);
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id);
+
+  Result<StreamInfo, ControlError> StartStream(std::string_view room, const StreamRequest& request);
+  Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id);
+  Result<std::vector<StreamInfo>, ControlError> ListStreams(std::string_view room) const;
+  std::vector<RecordingFile> ListRecordings() const;
+  void SetEventListener(std::function<void(const ControlEvent&)> listener);
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
@@ -83,6 +90,14 @@ class ConferenceManager {
   mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> rooms_;  // by canonical id; guarded by mutex_
   uint64_t next_participant_ = 1;                     // guarded by mutex_
+
+  mutable std::mutex listener_mutex_;
+  std::function<void(const ControlEvent&)> listener_;  // guarded by listener_mutex_
+  void Emit(const ControlEvent& event);
+
+  // Rooms live as long as the manager (they are made at Start and ended at Stop), so the
+  // stream manager may hold references to them between calls.
+  std::unique_ptr<stream::StreamManager> streams_;
 };
 
 }  // namespace tessera::mcu::conference

@@ -38,6 +38,11 @@ struct OutputChoice {
 std::optional<OutputChoice> ChooseOutput(std::span<const RungConfig> rungs, const codecs::Capability& receiver,
                                          int64_t bandwidth_bps = 0);
 
+// The output a broadcast or recording at picture height `height` taps: H.264 (packetization
+// mode 1) at the largest H.264 rung not above `height`, else the smallest H.264 rung; nullopt
+// if the ladder has no H.264 rung.
+std::optional<OutputChoice> ChooseStreamOutput(std::span<const RungConfig> rungs, int height);
+
 // Equal keys share an encoder.
 std::string OutputKey(const OutputChoice& choice);
 

@@ -30,6 +30,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +40,7 @@
 #include "tessera/mcu/conference/pool_parallel_for.h"
 #include "tessera/mcu/conference/video_output.h"
 #include "tessera/mcu/config.h"
+#include "tessera/mcu/stream/media_tap.h"
 #include "tessera/mixer/audio/audio_mixer.h"
 #include "tessera/mixer/video/compositor.h"
 #include "tessera/mixer/video/layout.h"
@@ -103,6 +105,13 @@ class Room {
   // timestamps, which the participant keeps) replaces the media parts of its leg.
   void ReplaceAudio(std::string participant_id, AudioLeg leg);
   void ReplaceVideo(std::string participant_id, VideoLeg leg);
+  // Broadcasts and recordings (mcu/stream): the tap receives the room's H.264 output of its
+  // height (shared with subscribers of the same output, so not encoded again), with a
+  // keyframe at least every 2 s while it is attached; the audio tap receives the mix.
+  void AttachVideoTap(std::shared_ptr<stream::VideoTap> tap);
+  void DetachVideoTap(std::shared_ptr<stream::VideoTap> tap);
+  void AttachAudioTap(std::shared_ptr<stream::AudioTap> tap);
+  void DetachAudioTap();
 
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
@@ -118,6 +127,11 @@ class Room {
   void OnActiveSpeaker(uint32_t number);
   void AttachVideo(Participant& p);
   void DetachVideo(Participant& p);
+  // The output for `choice` (made if new, counted as one more subscriber), or null.
+  VideoOutput* AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom);
+  void ReleaseOutput(VideoOutput* output);
+  // room_video.cc: the streaming taps get this tick's frames; keyframes they need.
+  void FeedVideoTaps(rtp::TimePoint now);
   void CloseLinks(Participant& p);
   void MarkSceneDirty() { scene_dirty_ = true; }
   // room_rtp.cc
@@ -165,6 +179,7 @@ class Room {
   std::map<std::string, std::unique_ptr<AudioEncoding>> listener_encodings_;
   std::vector<mixer::AudioInput> mix_inputs_;
   std::vector<uint8_t> audio_send_buffer_;  // one packet + SRTP trailer
+  std::shared_ptr<stream::AudioTap> audio_tap_;
 
   // Video strand.
   bool video_stopped_ = false;
@@ -172,6 +187,12 @@ class Room {
   std::vector<std::shared_ptr<Participant>> video_participants_;  // join order
   std::map<std::string, std::unique_ptr<VideoOutput>> outputs_;
   mixer::AudioSourceId active_speaker_ = mixer::kNoAudioSource;
+  struct AttachedTap {
+    std::shared_ptr<stream::VideoTap> tap;
+    VideoOutput* output;
+    int64_t last_keyframe_us = std::numeric_limits<int64_t>::min() / 2;  // media clock
+  };
+  std::vector<AttachedTap> video_taps_;
 
   // Video scene: sources in layout order, rebuilt when participants or the floor change.
   bool scene_dirty_ = true;

@@ -43,6 +43,9 @@ class VideoOutput {
   bool has_frame() const { return arena_.size() > 0; }
   bool frame_is_keyframe() const { return keyframe_; }
   uint32_t frame_timestamp() const { return timestamp_; }
+  // The frame as the encoder made it (H.264: one Annex B access unit), valid until the next
+  // Encode; for the streaming taps.
+  std::span<const uint8_t> frame_data() const { return frame_data_; }
   KeyframeGate& keyframes() { return keyframes_; }
   int width() const { return choice_.encoder.width; }
   int height() const { return choice_.encoder.height; }
@@ -66,6 +69,7 @@ class VideoOutput {
   KeyframeGate keyframes_;
   bool keyframe_ = false;
   uint32_t timestamp_ = 0;
+  std::span<const uint8_t> frame_data_;
   VideoOutputStats stats_;
 };
 
