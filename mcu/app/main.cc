@@ -107,7 +107,10 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
   }
   // Incoming calls join rooms through the server's ConferenceControl.
   // PIN dialogues run their timers on the control thread, with the calls.
-  signaling::sip::ConferenceDialIn dial_in(server, {.io = &server.control_context()});
+  signaling::sip::ConferenceDialIn dial_in(
+      server, {.io = &server.control_context(),
+               .wrong_pins_per_minute = static_cast<double>(c.sip.wrong_pins_per_minute),
+               .dial_out_answer_timeout = std::chrono::seconds(c.sip.dial_out_answer_timeout_s)});
   signaling::sip::UserAgent sip(server.control_context(), std::move(*sip_options), dial_in);
   if (auto listening = sip.Start(); !listening) {
     fmt::print(stderr, "tessera: {}\n", listening.error());

@@ -186,6 +186,8 @@ void ParseSip(TableReader& r, SipSection& s) {
               fmt::format("expected at least sip.timer_t1_ms ({}), got {}", s.timer_t1_ms, s.timer_t2_ms));
   }
   // RFC 4028 §4: neither may be below 90 seconds.
+  r.Integer("dial_out_answer_timeout_s", 1, 600, s.dial_out_answer_timeout_s);
+  r.Integer("wrong_pins_per_minute", 0, 600, s.wrong_pins_per_minute);
   const bool has_se = r.Integer("session_expires_s", 0, 86400, s.session_expires_s);
   r.Integer("min_se_s", 90, 86400, s.min_se_s);
   if (has_se && s.session_expires_s != 0 && s.session_expires_s < s.min_se_s) {

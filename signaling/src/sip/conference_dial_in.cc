@@ -8,6 +8,7 @@
 #include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
 #include "tessera/signaling/sip/pin_entry.h"
+#include "rate_limiter.h"
 
 namespace tessera::signaling::sip {
 namespace {
@@ -215,7 +216,11 @@ class ConferenceDialIn::Leg final : public CallObserver {
       TLOG_INFO(kLog, "call {}: right PIN, {} admitted to room {}", call.id(), participant_id_, room_id_);
       return true;
     }
-    if (pin_.OnWrong()) {
+    // Every wrong entry counts against the caller's address; once it has none left, the
+    // dialogue ends here whatever attempts this call had left.
+    const bool address_may_retry =
+        !owner_.wrong_pins_ || owner_.wrong_pins_->Allow(call.source().address, SourceRateLimiter::Clock::now());
+    if (pin_.OnWrong() && address_may_retry) {
       TLOG_INFO(kLog, "call {}: wrong PIN ({} of {})", call.id(), pin_.wrong_attempts(), owner_.options_.pin_attempts);
       (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kWrongPin);
       return true;
@@ -259,7 +264,10 @@ class ConferenceDialIn::Leg final : public CallObserver {
 };
 
 ConferenceDialIn::ConferenceDialIn(mcu::ConferenceControl& control, ConferenceDialInOptions options)
-    : control_(control), options_(std::move(options)) {}
+    : control_(control), options_(std::move(options)) {
+  if (options_.wrong_pins_per_minute > 0)
+    wrong_pins_ = std::make_unique<SourceRateLimiter>(options_.wrong_pins_per_minute / 60.0, options_.wrong_pin_burst);
+}
 
 ConferenceDialIn::~ConferenceDialIn() {
   // Calls still up (the user agent should have ended them first): detach, and take their
@@ -311,6 +319,7 @@ Result<std::shared_ptr<Call>, std::string> ConferenceDialIn::DialOut(UserAgent& 
   dial.from_display_name = room->name;
   dial.sdp_offer = offer;
   dial.credentials = std::move(credentials);
+  dial.answer_timeout = options_.dial_out_answer_timeout;
   std::shared_ptr<Call> call = ua.Dial(dial, leg.get());
   if (!call) {
     (void)control_.RemoveParticipant(result->room_id, result->participant_id);
@@ -339,6 +348,12 @@ void ConferenceDialIn::OnIncomingCall(std::shared_ptr<Call> call) {
   if (lobby && !options_.io) {
     TLOG_INFO(kLog, "call from {} to room {}: PIN rooms are not enabled here (403)", from, room->id);
     return call->Reject(403, "Forbidden", std::nullopt, "PIN rooms are not enabled on this server");
+  }
+  if (lobby && wrong_pins_ && wrong_pins_->Exhausted(call->source().address, SourceRateLimiter::Clock::now())) {
+    ++refused_for_wrong_pins_;
+    TLOG_INFO(kLog, "call from {} ({}) to room {}: too many wrong PINs from this address (403)", from,
+              call->source().address.to_string(), room->id);
+    return call->Reject(403, "Forbidden", std::nullopt, "too many wrong PINs from this address; try again later");
   }
   if (room->max_participants > 0 && room->participants >= room->max_participants) {
     TLOG_INFO(kLog, "call from {} to room {}: full (503)", from, room->id);

@@ -83,6 +83,8 @@ struct SipSection {
   int min_se_s = 90;
   int requests_per_second_per_source = 200;  // 0 = unlimited
   int connection_idle_timeout_s = 300;       // TCP/TLS
+  int dial_out_answer_timeout_s = 60;        // an unanswered dial-out is CANCELled then
+  int wrong_pins_per_minute = 6;             // per caller address, after a burst of 9; 0 = no limit
   SipAuthSection auth;
   std::vector<SipRegistration> registrations;
   std::vector<SipCredentials> credentials;

@@ -174,6 +174,26 @@ TEST_F(TesseraSip, ThreeWrongPinsEndTheCallWithBye) {
   EXPECT_EQ(process_->output().find("admitted"), std::string::npos);
 }
 
+// Every wrong PIN costs the caller's address a token (a burst of 9, then 6 a minute): after
+// three calls of three wrong tries, its next call to a PIN room is refused at once.
+TEST_F(TesseraSip, AnAddressThatKeepsGuessingPinsIsRefusedWith403) {
+  StartTessera();
+  for (int call = 0; call < 3; ++call) {
+    const auto r = Sipp(testing::Scenario("uac_pin_wrong.xml"), "3000", {"-m", "1"});
+    ASSERT_EQ(r.exit_status, 0) << "call " << call << ": " << r.Explain(sipp_dir_);
+  }
+  const auto scenario = testing::InstantiateScenario(
+      sipp_dir_, "invite_rejected.xml.in",
+      {{"STATUS", "403"}, {"REASON", "Warning: 399 tessera .too many wrong PINs from this address"}, {"PT", "0"},
+       {"CODEC", "PCMU/8000"}});
+  const auto r = Sipp(scenario, "3000", {"-m", "1"});
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  EXPECT_TRUE(process_->WaitForOutput("too many wrong PINs from this address (403)", 5s)) << process_->output();
+  // Rooms without a PIN still take its calls.
+  const auto open = Sipp(testing::Scenario("uac_room_call.xml"), "1000", {"-m", "1"});
+  EXPECT_EQ(open.exit_status, 0) << open.Explain(sipp_dir_);
+}
+
 // Dial-out configured for room 1000 ([[rooms]] dial_out) toward a SIPp UAS started first.
 class TesseraDialOut : public TesseraSip {
  protected:
@@ -227,6 +247,13 @@ INSTANTIATE_TEST_SUITE_P(
                                      "declined 503"},
                       DialOutRefusal{"RingingThenDecline603", "180 Ringing", "603 Decline", "declined 603"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(TesseraDialOut, ACalleeThatOnlyRingsIsCancelledAfterTheAnswerTimeout) {
+  const auto r = DialOut(testing::Scenario("uas_dial_out_cancel.xml"), "dial_out_answer_timeout_s = 2\n");
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  const std::string id = DialedParticipant();
+  EXPECT_TRUE(process_->WaitForOutput("room 1000: " + id + " left", 5s)) << process_->output();
+}
 
 TEST_F(TesseraDialOut, DigestChallengeIsAnsweredWithConfiguredCredentialsAndTheCalleeJoins) {
   const auto r = DialOut(testing::Scenario("uas_dial_out_auth.xml"),

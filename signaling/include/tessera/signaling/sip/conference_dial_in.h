@@ -59,7 +59,15 @@ struct ConferenceDialInOptions {
   std::chrono::milliseconds goodbye{1500};             // the goodbye prompt plays this long
   std::chrono::seconds lobby_timeout{60};              // no right PIN by then: goodbye
   int pin_attempts = 3;
+  // Guessing PINs: every wrong entry costs its caller's address a token; with none left,
+  // that address's calls to PIN rooms are refused with 403 and a caller in the lobby gets
+  // "goodbye" on its next wrong entry. Tokens come back at this rate (0 = no limit).
+  double wrong_pins_per_minute = 6;
+  double wrong_pin_burst = 9;  // three calls of three tries
+  std::chrono::seconds dial_out_answer_timeout{60};  // an unanswered dial-out is CANCELled then
 };
+
+class SourceRateLimiter;
 
 class ConferenceDialIn final : public UserAgentHandler {
  public:
@@ -78,6 +86,7 @@ class ConferenceDialIn final : public UserAgentHandler {
 
   // Calls that have a participant in a room, for stats and tests.
   size_t active_calls() const { return legs_.size(); }
+  uint64_t calls_refused_for_wrong_pins() const { return refused_for_wrong_pins_; }
 
  private:
   class Leg;
@@ -88,7 +97,9 @@ class ConferenceDialIn final : public UserAgentHandler {
   // Owned.
   ConferenceDialInOptions options_;
   std::map<uint64_t, std::unique_ptr<Leg>> legs_;  // by Call::id()
+  std::unique_ptr<SourceRateLimiter> wrong_pins_;  // null = no limit
   uint64_t next_session_id_ = 1;
+  uint64_t refused_for_wrong_pins_ = 0;
 };
 
 }  // namespace tessera::signaling::sip
