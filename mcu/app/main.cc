@@ -16,6 +16,8 @@
 #include "tessera/mcu/server.h"
 #include "tessera/signaling/api/endpoints_api.h"
 #include "tessera/signaling/api/health_api.h"
+#include "tessera/signaling/h323/h323_conference.h"
+#include "tessera/signaling/h323/h323_endpoint.h"
 #include "tessera/signaling/http/http_server.h"
 #include "tessera/signaling/sip/conference_dial_in.h"
 #include "tessera/signaling/sip/user_agent.h"
@@ -128,6 +130,29 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
       }
     }
   });
+
+  // H.323: calls join rooms through the same ConferenceControl; configured dial-out as for SIP.
+  signaling::h323::H323Conference h323_rooms(server, server.control_context());
+  signaling::h323::H323EndpointOptions h323_options;
+  h323_options.listen_host = c.h323.listen.host;
+  h323_options.listen_port = c.h323.listen.port;
+  h323_options.call.display_name = c.server.name;
+  signaling::h323::H323Endpoint h323(server.control_context(), h323_options, h323_rooms);
+  if (c.h323.enabled) {
+    if (auto listening = h323.Start(); !listening) {
+      fmt::print(stderr, "tessera: {}\n", listening.error());
+      return app::kExitStartupFailure;
+    }
+    server.OnShutdown([&h323] { h323.Stop(); });
+    boost::asio::post(server.control_context(), [&c, &h323_rooms, &h323] {
+      for (const mcu::RoomConfig& room : c.rooms) {
+        for (const std::string& target : room.h323_dial_out) {
+          auto call = h323_rooms.DialOut(h323, room.id, target);
+          if (!call) TLOG_WARN(kLog, "room {}: H.323 dial-out to {} not placed: {}", room.id, target, call.error());
+        }
+      }
+    });
+  }
 
   TLOG_INFO(kLog, "tessera {} started with {} ({} room(s)); CPU: {}", kVersion, cl.config_path, c.rooms.size(),
             GetCpuFeatures().ToString());

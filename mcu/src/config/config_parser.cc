@@ -235,6 +235,14 @@ void ParseStreaming(TableReader& r, StreamingConfig& s) {
   r.RejectUnknownKeys();
 }
 
+void ParseH323(TableReader& r, H323Section& s) {
+  r.Boolean("enabled", s.enabled);
+  std::optional<ListenAddress> listen = s.listen;
+  ReadListen(r, "listen", false, listen);
+  if (listen) s.listen = *listen;
+  r.RejectUnknownKeys();
+}
+
 void ParseRtp(TableReader& r, RtpSection& s) {
   if (r.String("address", s.address) && !IsIpLiteral(s.address)) {
     r.Invalid("address", fmt::format("expected a numeric IPv4 or IPv6 address, got \"{}\"", s.address));
@@ -317,6 +325,18 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
   if (r.StringArray("dial_out", room.dial_out)) {
     for (const std::string& uri : room.dial_out)
       if (!IsSipUri(uri)) r.Invalid("dial_out", fmt::format("expected sip: or sips: URIs, got \"{}\"", uri));
+  }
+  if (r.StringArray("h323_dial_out", room.h323_dial_out)) {
+    for (const std::string& target : room.h323_dial_out) {
+      // The full syntax is checked when dialling (signaling/h323); here only what cannot work.
+      const bool blank = target.empty() || target == "h323:" ||
+                         std::any_of(target.begin(), target.end(), [](unsigned char c) { return std::isspace(c); });
+      if (blank) {
+        r.Invalid(
+            "h323_dial_out",
+            fmt::format("expected H.323 addresses (\"h323:alias@192.0.2.1:1720\", \"192.0.2.1\"), got \"{}\"", target));
+      }
+    }
   }
   if (room.watch && room.watch_sdp.empty()) {
     r.Invalid("watch_sdp", "expected the path of the SDP file to write for the watch stream (watch is set)");
@@ -450,6 +470,10 @@ Result<Config, ConfigErrors> ParseConfig(std::string_view text, std::string_view
   if (const toml::table* t = top.Table("sip")) {
     TableReader r(*t, "sip", sink);
     ParseSip(r, config.sip);
+  }
+  if (const toml::table* t = top.Table("h323")) {
+    TableReader r(*t, "h323", sink);
+    ParseH323(r, config.h323);
   }
   if (const toml::table* t = top.Table("http")) {
     TableReader r(*t, "http", sink);

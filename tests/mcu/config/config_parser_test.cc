@@ -96,8 +96,8 @@ rungs = ["low"]
 
 TEST(ConfigParser, UnknownTopLevelKeyIsNamedWithTheAllowedOnes) {
   EXPECT_THAT(Errors("\n\n[htp]\nlisten = \"127.0.0.1:1\"\n"),
-              ElementsAre("t.toml:3:2: key 'htp': unknown key; keys allowed at the top level are: http, log, "
-                          "rooms, rtp, rungs, server, sip, streaming"));
+              ElementsAre("t.toml:3:2: key 'htp': unknown key; keys allowed at the top level are: h323, http, "
+                          "log, rooms, rtp, rungs, server, sip, streaming"));
 }
 
 TEST(ConfigParser, StreamingFoldersAreReadAndAnEmptyOneIsRefused) {
@@ -114,9 +114,10 @@ TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
   EXPECT_THAT(Errors("[http]\nlisten = \"127.0.0.1:80\"\nlisen = \"x\"\n"),
               ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ncolour = \"red\"\n"),
-              ElementsAre(HasSubstr("t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
-                                    "aliases, demo_participants, dial_out, id, layout, locked, max_participants, name, "
-                                    "pin, rungs, watch, watch_sdp")));
+              ElementsAre(HasSubstr(
+                  "t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
+                  "aliases, demo_participants, dial_out, h323_dial_out, id, layout, locked, max_participants, name, "
+                  "pin, rungs, watch, watch_sdp")));
 }
 
 TEST(ConfigParser, RoomDemoAndWatchKeysAreReadAndChecked) {
@@ -325,6 +326,35 @@ TEST(ConfigParser, ErrorColumnsCountCharactersOfTheOriginalLine) {
               ElementsAre(HasSubstr("t.toml:4:7: key 'rooms[0].pin'")));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\naliases = [\"é\", \"ü\", 5]\n"),
               ElementsAre("t.toml:3:22: key 'rooms[0].aliases[2]': expected a string, got an integer"));
+}
+
+}  // namespace
+}  // namespace tessera::mcu
+
+namespace tessera::mcu {
+namespace {
+
+TEST(ConfigParserH323, TheH323SectionIsOffByDefaultAndTakesAListenAddressAndDialOut) {
+  auto d = ParseConfig("", "t.toml");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->h323.enabled);
+  EXPECT_EQ(d->h323.listen, (ListenAddress{"0.0.0.0", 1720}));
+  auto r = ParseConfig(
+      "[h323]\nenabled = true\nlisten = \"127.0.0.1:11720\"\n[[rooms]]\nid = \"1\"\n"
+      "h323_dial_out = [\"h323:room@192.0.2.8:1720\", \"192.0.2.9\"]\n",
+      "t.toml");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->h323.enabled);
+  EXPECT_EQ(r->h323.listen, (ListenAddress{"127.0.0.1", 11720}));
+  EXPECT_THAT(r->rooms[0].h323_dial_out, ::testing::ElementsAre("h323:room@192.0.2.8:1720", "192.0.2.9"));
+}
+
+TEST(ConfigParserH323, BadH323KeysNameTheKey) {
+  EXPECT_THAT(Errors("[h323]\nlisten = \"1720\"\n"),
+              ::testing::ElementsAre(::testing::HasSubstr("key 'h323.listen': expected an address")));
+  EXPECT_THAT(Errors("[h323]\nport = 1720\n"), ::testing::ElementsAre(::testing::HasSubstr("'h323.port'")));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nh323_dial_out = [\"a b\"]\n"),
+              ::testing::ElementsAre(::testing::HasSubstr("key 'rooms[0].h323_dial_out': expected H.323 addresses")));
 }
 
 }  // namespace

@@ -90,6 +90,12 @@ struct SipSection {
   std::vector<SipCredentials> credentials;
 };
 
+// [h323]: H.323 call signalling (TCP; H.245 runs tunnelled, on per-call ports, or not at all).
+struct H323Section {
+  bool enabled = false;  // off unless asked for: port 1720 is not ours by default
+  ListenAddress listen{"0.0.0.0", 1720};
+};
+
 struct HttpSection {
   ListenAddress listen{"127.0.0.1", 8080};
 };
@@ -139,6 +145,9 @@ struct RoomConfig {
   std::string watch_sdp;
   // SIP URIs the server calls once it has started; each joins the room when it answers.
   std::vector<std::string> dial_out;
+  // H.323 addresses the server calls once it has started ("h323:alias@192.0.2.1:1720",
+  // "alias@192.0.2.1", "192.0.2.1", "192.0.2.1:1720"); needs [h323] enabled.
+  std::vector<std::string> h323_dial_out;
 };
 
 struct Config {
@@ -146,6 +155,7 @@ struct Config {
   ServerSection server;
   LogSection log;
   SipSection sip;
+  H323Section h323;
   HttpSection http;
   RtpSection rtp;
   StreamingConfig streaming;

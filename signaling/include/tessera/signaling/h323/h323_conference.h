@@ -1,0 +1,69 @@
+#pragma once
+// H323Conference: H.323 calls join rooms through mcu::ConferenceControl, as SIP calls do
+// (sip/conference_dial_in.h) — incoming calls (dial-in) and calls the server places for a
+// room (DialOut).
+//
+// The room is the first destinationAddress alias (dialledDigits, h323-ID...) that FindRoom
+// knows, else the Called party number: unknown → RELEASE COMPLETE cause 1 (unallocated
+// number, calledPartyNotRegistered), locked → 21 (call rejected, noPermission), full → 17
+// (user busy, adaptiveBusy), the core's other refusals → 88/41. The participant is added
+// before anything is answered (AddParticipant allocates the RTP ports the fast start answer
+// and the OpenLogicalChannelAcks carry) with provisional receive-only streams; every change
+// of the H.245 channels (fast start, OLC/Ack, CLC) becomes UpdateParticipant; the call's end
+// (RELEASE COMPLETE, endSessionCommand, a TCP close) RemoveParticipant.
+// videoFastUpdatePicture → RequestKeyframe. PIN rooms: the participant waits in the lobby
+// and the PIN is read from userInputIndication / Keypad digits and the core's own DTMF
+// (RFC 2833, polled), as for SIP.
+//
+// Thread: the control io_context thread.
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tessera/mcu/control.h"
+#include "tessera/signaling/h323/h323_endpoint.h"
+
+namespace tessera::signaling::h323 {
+
+struct H323ConferenceOptions {
+  std::chrono::milliseconds digit_poll{100};
+  std::chrono::milliseconds interdigit_timeout{4000};
+  std::chrono::milliseconds goodbye{1500};
+  std::chrono::seconds lobby_timeout{60};
+  int pin_attempts = 3;
+};
+
+class H323Conference final : public H323EndpointHandler {
+ public:
+  // `control` is not owned and must outlive this object; so must `io`.
+  H323Conference(mcu::ConferenceControl& control, boost::asio::io_context& io, H323ConferenceOptions options = {});
+  ~H323Conference() override;
+  H323Conference(const H323Conference&) = delete;
+  H323Conference& operator=(const H323Conference&) = delete;
+
+  void OnIncomingCall(const std::shared_ptr<H323Connection>& connection, const SetupInfo& setup) override;
+
+  // Calls `target` ("h323:alias@ip:port", "alias@ip", "ip", "ip:port") into room `room`.
+  // The result is the connection, or why the call could not be placed.
+  Result<std::shared_ptr<H323Connection>, std::string> DialOut(H323Endpoint& endpoint, std::string_view room,
+                                                               std::string_view target, DialMode mode = {});
+
+  size_t active_calls() const { return legs_.size(); }
+
+ private:
+  class Leg;
+  void Forget(uint64_t id);
+
+  // Passed in (not owned).
+  mcu::ConferenceControl& control_;
+  boost::asio::io_context& io_;
+  // Owned.
+  H323ConferenceOptions options_;
+  std::map<uint64_t, std::unique_ptr<Leg>> legs_;  // by H323Connection::id()
+};
+
+}  // namespace tessera::signaling::h323
