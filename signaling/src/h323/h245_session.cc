@@ -19,9 +19,6 @@ void Earliest(std::optional<H245Session::Clock::time_point>& best,
   if (t && (!best || *t < *best)) best = t;
 }
 
-h245::H2250LogicalChannelParameters* H2250Of(h245::OpenLogicalChannel_forwardLogicalChannelParameters& p) {
-  return std::get_if<3>(&p.multiplexParameters.value);
-}
 const h245::H2250LogicalChannelParameters* H2250Of(const h245::OpenLogicalChannel_forwardLogicalChannelParameters& p) {
   return std::get_if<3>(&p.multiplexParameters.value);
 }

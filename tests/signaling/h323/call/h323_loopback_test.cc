@@ -179,9 +179,9 @@ INSTANTIATE_TEST_SUITE_P(AllH245Modes, H323Modes,
                          ::testing::Values(DialMode{.fast_start = true, .tunnelling = true},
                                            DialMode{.fast_start = false, .tunnelling = true},
                                            DialMode{.fast_start = false, .tunnelling = false}),
-                         [](const auto& info) {
-                           return std::string(info.param.fast_start ? "FastStart" : "SlowStart") +
-                                  (info.param.tunnelling ? "Tunnelled" : "SeparateH245");
+                         [](const auto& param_info) {
+                           return std::string(param_info.param.fast_start ? "FastStart" : "SlowStart") +
+                                  (param_info.param.tunnelling ? "Tunnelled" : "SeparateH245");
                          });
 
 TEST_F(H323Loopback, DigitsFromUserInputIndicationOpenAPinRoom) {
