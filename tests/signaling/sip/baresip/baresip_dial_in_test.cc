@@ -272,6 +272,67 @@ TEST_F(BaresipWithTessera, DialOutCallsAnAutoAnsweringPhoneIntoTheRoom) {
   EXPECT_EQ(phone->Quit(10s), 0);
 }
 
+// A PIN room: until the PIN is keyed, the caller hears only the "enter the PIN" prompt (two
+// beeps, 600 and 900 Hz), not the room (a 440 Hz feed), and the room does not hear it (a
+// recorder in the room gets no 880 Hz).
+TEST_F(BaresipWithTessera, ACallerInThePinLobbyHearsOnlyThePromptAndTheRoomDoesNotHearIt) {
+  StartTessera("pin = \"4321\"\n");
+  auto red = AddFeed({"Red", "0xFF0000", 440, codecs::CodecId::kOpus}, "opus");
+  ASSERT_TRUE(red) << "ffmpeg is needed";
+  const uint16_t rec_video = FreeEvenPort(), rec_audio = FreeEvenPort();
+  auto recorder = StartRecorder(temp_.path(), "recorder", rec_video, rec_audio, 8);
+  ASSERT_TRUE(recorder);
+  {
+    std::string offer = EndpointOffer(rec_video, rec_audio, "opus");
+    for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
+      offer.replace(p, 10, "a=recvonly");
+    tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
+    request.headers["Content-Type"] = "application/sdp";
+    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+  }
+
+  BaresipOptions options;
+  options.dir = temp_.path() / "baresip";
+  options.audio_wav = tone_;
+  options.video_lavfi = "color=c=blue:size=640x360:rate=15";
+  options.audio_codecs = "opus/48000/2";
+  std::string error;
+  auto phone = BaresipPeer::Start(options, &error);
+  ASSERT_TRUE(phone) << error;
+  ASSERT_TRUE(phone->Command("dial", "sip:test@127.0.0.1:" + std::to_string(sip_port_))) << phone->last_reply();
+  ASSERT_TRUE(phone->WaitForEvent("CALL_ESTABLISHED", 15s)) << phone->log() << server_->output();
+  EXPECT_TRUE(server_->WaitForOutput("in the lobby", 5s)) << server_->output();
+  ASSERT_EQ(recorder->WaitForExit(40s), 0) << recorder->output();
+  ASSERT_TRUE(phone->Command("hangup"));
+  EXPECT_TRUE(phone->WaitForEvent("CALL_CLOSED", 10s));
+  EXPECT_EQ(phone->Quit(10s), 0);
+  EXPECT_EQ(server_->output().find("admitted"), std::string::npos);
+
+  const auto wav = phone->ReceivedWav();
+  ASSERT_TRUE(wav) << "baresip wrote no received-audio recording:\n" << phone->log();
+  auto heard = ReceivedAudio(*wav);
+  ASSERT_GT(heard.size(), 48000u * 4) << "under 4 s of received audio";
+  heard.erase(heard.begin(), heard.begin() + 48000);
+  RecordProperty("heard_600_900_440", std::to_string(TonePower(heard, 48000, 600)) + "/" +
+                                          std::to_string(TonePower(heard, 48000, 900)) + "/" +
+                                          std::to_string(TonePower(heard, 48000, 440)));
+  // The beeps sound 300 ms of every 2.8 s, so over the whole recording each holds a few
+  // percent of the power (silence between them has next to none); the room's tone, if it
+  // leaked, would hold far more than they do.
+  const double beep600 = TonePower(heard, 48000, 600), beep900 = TonePower(heard, 48000, 900);
+  const double room440 = TonePower(heard, 48000, 440);
+  EXPECT_GT(beep600, 0.01) << "the prompt's first beep";
+  EXPECT_GT(beep900, 0.01) << "the prompt's second beep";
+  EXPECT_LT(room440, beep600 / 10) << "the lobby must not hear the room";
+
+  auto mix = ReadWav(temp_.path() / "recorder.wav");
+  ASSERT_GT(mix.size(), 48000u * 4);
+  mix.erase(mix.begin(), mix.begin() + 48000);
+  EXPECT_GT(TonePower(mix, 48000, 440), 0.03) << "the room hears its feed";
+  EXPECT_LT(TonePower(mix, 48000, 880), 0.01) << "the room must not hear the lobby";
+}
+
 INSTANTIATE_TEST_SUITE_P(Codecs, BaresipDialIn,
                          ::testing::Values(Variant{"OpusH264BothModesOfferedAnswerMode1", "opus/48000/2", "",
                                                    "packetization-mode=1"},
