@@ -14,11 +14,18 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <cmath>
+#include <cstring>
+#include <fstream>
 #include <future>
 #include <random>
 #include <regex>
 
 #include "sipp.h"
+#include "tessera/base/video_frame.h"
+#include "tessera/codecs/payload/h264_payload.h"
+#include "tessera/codecs/video/video_encoder.h"
+#include "tessera/testing/pcap.h"
 #include "tessera/testing/paths.h"
 #include "test_certificate.h"
 
@@ -144,6 +151,142 @@ TEST_F(TesseraConferenceCall, RoomSystemCallHoldsResumesAsksForAKeyframeAndHangs
 
 TEST_F(TesseraConferenceCall, LateOfferIsAnsweredInTheAck) {
   Run("uac_conference_late_offer.xml");
+}
+
+// A room system's call with real media: SIPp plays an H.264 RTP capture (a red picture,
+// encoded and packetized here) and a 660 Hz PCMU tone into room 1000; the room's watch
+// stream, recorded by ffmpeg, must show the red picture and carry the tone.
+namespace {
+
+// 6 s of a red 640x360 picture at 15 fps as H.264 RTP (PT 96, mode 1) in a pcap.
+bool WriteRedH264Pcap(const std::filesystem::path& path) {
+  codecs::VideoEncoderConfig config;
+  config.width = 640;
+  config.height = 360;
+  config.fps = 15;
+  config.bitrate_bps = 500'000;
+  config.keyframe_interval = 15;
+  auto encoder = codecs::CreateVideoEncoder(config);
+  if (!encoder) return false;
+  I420Buffer red(640, 360);
+  I420MutableView v = red.view();
+  for (int y = 0; y < v.height; ++y) std::memset(v.y + y * v.stride_y, 81, static_cast<size_t>(v.width));
+  for (int y = 0; y < v.height / 2; ++y) {
+    std::memset(v.u + y * v.stride_u, 90, static_cast<size_t>(v.width / 2));
+    std::memset(v.v + y * v.stride_v, 240, static_cast<size_t>(v.width / 2));
+  }
+  codecs::payload::H264Packetizer packetizer({.max_payload_size = 1200});
+  codecs::payload::PayloadArena arena(1024, 1200);
+  std::vector<tessera::testing::UdpDatagram> datagrams;
+  uint16_t sequence = 1000;
+  for (int frame = 0; frame < 90; ++frame) {
+    const uint32_t timestamp = static_cast<uint32_t>(frame) * 6000;
+    auto au = (*encoder)->Encode(red.const_view(), timestamp);
+    if (!au) return false;
+    arena.Clear();
+    if (!packetizer.Packetize(au->data, arena)) return false;
+    for (size_t i = 0; i < arena.size(); ++i) {
+      const auto payload = arena.payload(i);
+      const uint8_t header[12] = {0x80, static_cast<uint8_t>((arena.marker(i) ? 0x80 : 0) | 96),
+                                  static_cast<uint8_t>(sequence >> 8), static_cast<uint8_t>(sequence & 0xff),
+                                  static_cast<uint8_t>(timestamp >> 24), static_cast<uint8_t>(timestamp >> 16),
+                                  static_cast<uint8_t>(timestamp >> 8), static_cast<uint8_t>(timestamp),
+                                  0x12, 0x34, 0x56, 0x78};
+      ++sequence;
+      std::vector<uint8_t> rtp(sizeof header + payload.size());
+      std::memcpy(rtp.data(), header, sizeof header);
+      std::memcpy(rtp.data() + sizeof header, payload.data(), payload.size());
+      tessera::testing::UdpDatagram d;
+      d.time = 1'700'000'000.0 + frame / 15.0 + static_cast<double>(i) * 1e-5;
+      d.source_port = 6000;
+      d.destination_port = 6002;
+      d.payload = std::move(rtp);
+      datagrams.push_back(std::move(d));
+    }
+  }
+  return tessera::testing::WritePcapUdp(path, datagrams);
+}
+
+// Relative power of `hz` in 16-bit mono samples (Goertzel, over the signal's energy).
+double TonePowerOf(const std::vector<int16_t>& s, double rate, double hz) {
+  const double w = 2 * M_PI * hz / rate, coeff = 2 * std::cos(w);
+  double s1 = 0, s2 = 0, energy = 0;
+  for (int16_t x : s) {
+    const double s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += double(x) * x;
+  }
+  const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return energy > 0 ? 2 * power / (static_cast<double>(s.size()) * energy) : 0;
+}
+
+}  // namespace
+
+TEST_F(TesseraSip, ARoomSystemSendingPcmuAndH264FromACaptureIsSeenAndHeardInTheMix) {
+  ASSERT_TRUE(WriteRedH264Pcap(sipp_dir_.path() / "video.pcap"));
+  auto tone = tessera::testing::RunProgram(
+      {"ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=8000:duration=10",
+       "-ar", "8000", "-ac", "1", "-f", "mulaw", (sipp_dir_.path() / "audio.ulaw").string()},
+      30s);
+  ASSERT_EQ(tone.exit_status, 0) << tone.output;
+  const uint16_t watch_port = static_cast<uint16_t>(tessera::testing::FreeUdpPort() & ~1);
+  const auto watch_sdp = dir_.path() / "watch-1000.sdp";
+  StartTessera({}, "watch = \"127.0.0.1:" + std::to_string(watch_port) + "\"\nwatch_sdp = \"" + watch_sdp.string() +
+                       "\"\n");
+  ASSERT_TRUE(process_->WaitForOutput("room 1000: watch the mix with", 10s)) << process_->output();
+  ASSERT_TRUE(std::filesystem::exists(watch_sdp));
+  auto call = std::async(std::launch::async, [&] {
+    return Sipp(testing::Scenario("uac_pcmu_h264_pcap.xml"), "1000", {"-m", "1", "-d", "7000"});
+  });
+  // The watch stream from 2 s into the call, for 3 s: pictures at 320x180, the mix as WAV
+  // (-t is an output option: each output gets its own).
+  ASSERT_TRUE(process_->WaitForOutput("(sip, sipp", 10s)) << process_->output();
+  std::this_thread::sleep_for(2s);  // the capture's first keyframe and the jitter buffers
+  const auto yuv = dir_.path() / "watch.yuv";
+  const auto wav = dir_.path() / "watch.wav";
+  auto recorded = tessera::testing::RunProgram(
+      {"ffmpeg", "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file,udp,rtp", "-i", watch_sdp.string(), "-t",
+       "3", "-map", "0:v", "-vf", "scale=320:180", "-pix_fmt", "yuv420p", "-f", "rawvideo", yuv.string(), "-t", "3",
+       "-map", "0:a", "-ac", "1", "-ar", "48000", wav.string()},
+      30s);
+  const auto r = call.get();
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  ASSERT_EQ(recorded.exit_status, 0) << recorded.output;
+
+  // The last recorded picture: its centre is the caller's red.
+  std::ifstream pictures(yuv, std::ios::binary | std::ios::ate);
+  const auto size = static_cast<size_t>(pictures.tellg());
+  constexpr size_t kFrame = 320 * 180 * 3 / 2;
+  ASSERT_GE(size, kFrame * 10) << "under 10 pictures recorded";
+  std::vector<uint8_t> last(kFrame);
+  pictures.seekg(static_cast<std::streamoff>((size / kFrame - 1) * kFrame));
+  pictures.read(reinterpret_cast<char*>(last.data()), static_cast<std::streamsize>(kFrame));
+  int red = 0, points = 0;
+  for (int y = 60; y < 120; y += 4)
+    for (int x = 100; x < 220; x += 4, ++points) {
+      const int luma = last[static_cast<size_t>(y * 320 + x)];
+      const int v = last[320 * 180 + 320 * 180 / 4 + static_cast<size_t>((y / 2) * 160 + x / 2)];
+      red += std::abs(luma - 81) < 30 && v > 190;
+    }
+  EXPECT_GT(red, points / 2) << red << " of " << points << " centre points are red";
+
+  // The mix carries the caller's tone.
+  std::ifstream audio(wav, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(audio)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 44u + 48000 * 2) << "under 1 s of audio";
+  std::vector<int16_t> samples((bytes.size() - 44) / 2);
+  std::memcpy(samples.data(), bytes.data() + 44, samples.size() * 2);
+  // Measured in 250 ms windows: over seconds, the tone drifts by a fraction of a hertz (the
+  // sender's clock against the mixer's) and one long Goertzel window would miss it.
+  double sum = 0;
+  int windows = 0;
+  for (size_t at = 0; at + 12000 <= samples.size(); at += 12000, ++windows)
+    sum += TonePowerOf(std::vector<int16_t>(samples.begin() + static_cast<std::ptrdiff_t>(at),
+                                            samples.begin() + static_cast<std::ptrdiff_t>(at + 12000)),
+                       48000, 660);
+  ASSERT_GT(windows, 0);
+  EXPECT_GT(sum / windows, 0.5) << "mean power share of 660 Hz in " << windows << " windows";
 }
 
 // PIN room 3000 (PIN 1234): the caller waits in the lobby, keys the PIN, and is admitted;
