@@ -16,7 +16,7 @@
 #include "tessera/mcu/rtp/rtcp_builder.h"
 #include "tessera/mcu/rtp/rtp_header_extensions.h"
 #include "tessera/mcu/rtp/rtp_packet.h"
-#include "tessera/testing/pcap.h"
+#include "tessera/testing/udp_pcap.h"
 #include "tessera/testing/subprocess.h"
 #include "tessera/testing/temp_dir.h"
 

@@ -25,7 +25,7 @@
 #include "tessera/base/video_frame.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/video/video_encoder.h"
-#include "tessera/testing/pcap.h"
+#include "tessera/testing/udp_pcap.h"
 #include "tessera/testing/paths.h"
 #include "test_certificate.h"
 

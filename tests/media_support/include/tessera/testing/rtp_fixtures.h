@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tessera/testing/pcap.h"
+#include "tessera/testing/udp_pcap.h"
 
 namespace tessera::testing {
 

@@ -1,4 +1,4 @@
-#include "tessera/testing/pcap.h"
+#include "tessera/testing/udp_pcap.h"
 
 #include <cstring>
 #include <fstream>
