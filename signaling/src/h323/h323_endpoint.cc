@@ -272,8 +272,11 @@ void H323Connection::Close() {
   impl_->closing = true;
   auto self = shared_from_this();
   // Write what is queued (RELEASE COMPLETE, endSessionCommand), then close both streams.
-  auto finish = [self] {
-    if (self->impl_->closed) return;
+  // `finish` is kept in the streams' on_drained, inside this object: it holds only a weak
+  // reference, or a write that never completes would keep the connection alive forever.
+  auto finish = [weak = weak_from_this()] {
+    const auto self = weak.lock();
+    if (!self || self->impl_->closed) return;
     self->impl_->closed = true;
     boost::system::error_code ec;
     for (Stream* s : {&self->impl_->signalling, self->impl_->h245.get()}) {
