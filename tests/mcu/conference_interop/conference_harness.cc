@@ -288,4 +288,15 @@ double TonePower(const std::vector<int16_t>& samples, int sample_rate, double hz
   return energy > 0 ? power / (energy * samples.size() / 2) : 0;
 }
 
+double MeanTonePower(const std::vector<int16_t>& samples, int sample_rate, double hz) {
+  const size_t window = static_cast<size_t>(sample_rate / 4);
+  double sum = 0;
+  int windows = 0;
+  for (size_t at = 0; at + window <= samples.size(); at += window, ++windows)
+    sum += TonePower(std::vector<int16_t>(samples.begin() + static_cast<std::ptrdiff_t>(at),
+                                          samples.begin() + static_cast<std::ptrdiff_t>(at + window)),
+                     sample_rate, hz);
+  return windows ? sum / windows : 0;
+}
+
 }  // namespace tessera::mcu::conference::testing

@@ -99,5 +99,9 @@ int CountI420Frames(const std::filesystem::path& file, int width, int height);
 std::vector<int16_t> ReadWav(const std::filesystem::path& file);
 // Relative power of `hz` in the samples (Goertzel, normalised by the signal's energy).
 double TonePower(const std::vector<int16_t>& samples, int sample_rate, double hz);
+// TonePower averaged over 250 ms windows: a tone that wanders by a fraction of a hertz over
+// seconds (a sender's clock against the mixer's, jitter-buffer stretching) escapes one long
+// Goertzel window but not short ones.
+double MeanTonePower(const std::vector<int16_t>& samples, int sample_rate, double hz);
 
 }  // namespace tessera::mcu::conference::testing
