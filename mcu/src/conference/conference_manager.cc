@@ -122,9 +122,19 @@ void ConferenceManager::Start() {
     for (const RungConfig& r : config_.rungs)
       if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
     Entry& entry = rooms_[rc.id];
+    entry.settings = rc;
     entry.room = std::make_unique<Room>(rc, std::move(rungs), media_, parallel_for_, network_, text_.get());
+    entry.room->SetEventSink(&events_);
     entry.room->Start();
-    for (int i = 0; i < rc.demo_participants; ++i) entry.room->Add(MakeSynthetic(*entry.room, i));
+    for (int i = 0; i < rc.demo_participants; ++i) {
+      auto demo = MakeSynthetic(*entry.room, i);
+      // Registered like any participant, so the control API can mute, rename, pin and kick it.
+      ParticipantRequest as_request;
+      as_request.display_name = demo->name;
+      as_request.protocol = demo->protocol;
+      entry.participants[demo->id] = std::move(as_request);
+      entry.room->Add(std::move(demo));
+    }
   }
   for (auto& [id, entry] : rooms_)
     if (entry.room->config().watch) watched.push_back(id);
@@ -149,6 +159,7 @@ void ConferenceManager::Stop() {
   for (auto& f : stopped) f.wait_for(std::chrono::seconds(2));
   std::lock_guard lock(mutex_);
   rooms_.clear();
+  stopped_late_.clear();
 }
 
 ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) {
@@ -158,7 +169,7 @@ ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias
 const ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) const {
   if (auto it = rooms_.find(id_or_alias); it != rooms_.end()) return &it->second;
   for (auto& [id, entry] : rooms_)
-    for (const std::string& alias : entry.room->config().aliases)
+    for (const std::string& alias : entry.settings.aliases)
       if (alias == id_or_alias) return &entry;
   return nullptr;
 }
@@ -175,9 +186,12 @@ ConferenceManager::FindParticipant(std::string_view room_name, std::string_view 
 }
 
 RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
-  const RoomConfig& c = entry.room->config();
-  return RoomSummary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
-                     false,        entry.room->counters().participants.load(), c.max_participants};
+  const RoomConfig& c = entry.settings;
+  RoomSummary summary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
+                      false,        entry.room->counters().participants.load(), c.max_participants};
+  summary.layout = c.layout;
+  for (const RungConfig& r : entry.room->rungs()) summary.rungs.push_back(r.name);
+  return summary;
 }
 
 std::optional<RoomSummary> ConferenceManager::FindRoom(std::string_view id_or_alias) const {
@@ -217,7 +231,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     std::lock_guard lock(mutex_);
     Entry* entry = Lookup(room_name);
     if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-    const RoomConfig& rc = entry->room->config();
+    const RoomConfig& rc = entry->settings;
     if (rc.locked) return MakeUnexpected(Error(Kind::kForbidden, "room " + rc.id + " is locked"));
     if (static_cast<int>(entry->participants.size()) >= rc.max_participants)
       return MakeUnexpected(Error(Kind::kUnavailable, "room " + rc.id + " is full"));
@@ -298,6 +312,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     if (request.lobby) entry->lobby[id] = participant;
   }
   room->Add(std::move(participant));
+  EmitParticipant("participant.joined", result.room_id, id, request);
   return result;
 }
 
@@ -363,6 +378,7 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
   auto found = FindParticipant(room_name, participant_id);
   if (!found) return MakeUnexpected(found.error());
   auto [entry, it] = *found;
+  EmitParticipant("participant.left", entry->settings.id, it->first, it->second);
   entry->participants.erase(it);
   entry->links.erase(std::string(participant_id));  // the room releases the last references
   entry->lobby.erase(std::string(participant_id));
@@ -394,7 +410,7 @@ Result<bool, ControlError> ConferenceManager::CheckPin(std::string_view room_nam
   std::lock_guard lock(mutex_);
   const Entry* entry = Lookup(room_name);
   if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-  const std::string& want = entry->room->config().pin;
+  const std::string& want = entry->settings.pin;
   // Constant time in the PIN's contents: every byte is compared whatever the mismatches.
   unsigned diff = want.size() != pin.size();
   for (size_t i = 0; i < want.size(); ++i)

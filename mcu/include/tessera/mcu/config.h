@@ -88,8 +88,30 @@ struct SipSection {
   std::vector<SipCredentials> credentials;
 };
 
+// [[http.tokens]]: a bearer token of the control API and what it may do.
+struct ApiToken {
+  enum class Role : uint8_t { kReadOnly, kOperator };
+  std::string name;        // for logs (the token itself is never logged)
+  std::string token;       // 16-256 printable ASCII, no spaces
+  std::string token_file;  // or: read from this file, made with a random token at first start
+  Role role = Role::kReadOnly;
+};
+
 struct HttpSection {
   ListenAddress listen{"127.0.0.1", 8080};
+  // The API (/api/v1, /metrics, /hls) requires a token; with none configured it answers
+  // 401 to everything but /healthz.
+  std::vector<ApiToken> tokens;
+  int auth_failures_per_minute = 10;  // per source address, then 429
+  int body_limit_kib = 1024;          // larger request bodies get 413
+  int idle_timeout_s = 30;            // a connection silent this long is closed
+  int event_history = 4096;           // events kept for WebSocket clients that resume
+};
+
+// [streaming]: where broadcasts' HLS output and recordings go (the API serves both).
+struct StreamingConfig {
+  std::filesystem::path recordings_dir = "/tmp/tessera/recordings";
+  std::filesystem::path hls_dir = "/tmp/tessera/hls";
 };
 
 struct RtpSection {
@@ -139,6 +161,7 @@ struct Config {
   SipSection sip;
   HttpSection http;
   RtpSection rtp;
+  StreamingConfig streaming;
   std::vector<RungConfig> rungs;  // never empty after parsing: defaults when absent
   std::vector<RoomConfig> rooms;
 };
