@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <future>
 
+#include "server/png.h"
 #include "tessera/base/log.h"
 #include "tessera/mcu/conference/conference_manager.h"
 #include "tessera/mixer/video/layout.h"
@@ -251,6 +252,27 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
   for (size_t i = 0; i < all.size(); ++i)
     if (snapshots[i].wait_until(deadline) == std::future_status::ready) all[i].outputs = snapshots[i].get().outputs;
   return all;
+}
+
+Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::string_view room, int width, int height) {
+  using Kind = ControlError::Kind;
+  if (width < 16 || width > 1920 || height < 16 || height > 1080 || width % 2 || height % 2)
+    return MakeUnexpected(Error(Kind::kBadRequest, "width and height must be even, 16-1920 x 16-1080"));
+  auto promise = std::make_shared<std::promise<I420Buffer>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(room);
+    if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room) + "\""));
+    entry->room->TakePreview({width, height}, [promise](I420Buffer b) { promise->set_value(std::move(b)); });
+  }
+  if (future.wait_for(kSnapshotWait) != std::future_status::ready)
+    return MakeUnexpected(Error(Kind::kUnavailable, "the room's media loop did not answer in time"));
+  // Scaled and encoded here, on the control thread: the strand only copied the canvas.
+  const I420Buffer picture = future.get();
+  std::string png = EncodePngI420(picture.const_view(), width, height);
+  if (png.empty()) return MakeUnexpected(Error(Kind::kInternal, "the preview could not be encoded"));
+  return png;
 }
 
 void ConferenceManager::EmitParticipant(const char* type, const std::string& room, const std::string& id,

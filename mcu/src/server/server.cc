@@ -166,6 +166,9 @@ std::vector<std::string> Server::LayoutNames() const {
 std::vector<RoomStats> Server::GetRoomStats() const {
   return conferences_->GetRoomStats();
 }
+Result<std::string, ControlError> Server::RenderLayoutPreview(std::string_view room, int width, int height) {
+  return conferences_->RenderLayoutPreview(room, width, height);
+}
 void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
   conferences_->SetEventListener(std::move(listener));
 }

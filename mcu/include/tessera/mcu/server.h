@@ -78,6 +78,7 @@ class Server final : public ConferenceControl {
   Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout) override;
   std::vector<std::string> LayoutNames() const override;
   std::vector<RoomStats> GetRoomStats() const override;
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
 
  private:

@@ -287,6 +287,13 @@ class ConferenceControl {
   }
   // The layout names SetLayout accepts (a representative set of the parametric families).
   virtual std::vector<std::string> LayoutNames() const { return {}; }
+  // A PNG of the room's picture: the canvas as last composed, or the layout's tiles drawn
+  // plainly when nobody receives video, scaled to width x height (even, 16-1920 x 16-1080).
+  virtual Result<std::string, ControlError> RenderLayoutPreview(std::string_view room_id_or_alias, int width,
+                                                                int height) {
+    (void)room_id_or_alias, (void)width, (void)height;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layout preview"});
+  }
   // Engine counters of every room, for /metrics.
   virtual std::vector<RoomStats> GetRoomStats() const { return {}; }
 

@@ -61,6 +61,7 @@ class ConferenceManager {
                                             std::string_view name);
   Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout);
   std::vector<RoomStats> GetRoomStats();
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height);
   void SetEventListener(std::function<void(const ControlEvent&)> listener) { events_.Set(std::move(listener)); }
 
   // For tests and metrics.

@@ -134,6 +134,9 @@ class Room {
     std::vector<OutputStats> outputs;
   };
   void TakeSnapshot(std::function<void(Snapshot)> done);
+  // room_preview.cc: the canvas as last composed (a copy), or, when the room composes
+  // none, its layout's tiles drawn at `size`; `done` runs on the video strand.
+  void TakePreview(mixer::Size size, std::function<void(I420Buffer)> done);
 
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
