@@ -250,7 +250,11 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
   }
   const auto deadline = std::chrono::steady_clock::now() + kSnapshotWait;
   for (size_t i = 0; i < all.size(); ++i)
-    if (snapshots[i].wait_until(deadline) == std::future_status::ready) all[i].outputs = snapshots[i].get().outputs;
+    if (snapshots[i].wait_until(deadline) == std::future_status::ready) {
+      Room::Snapshot snapshot = snapshots[i].get();
+      all[i].outputs = std::move(snapshot.outputs);
+      all[i].participants = std::move(snapshot.participants);
+    }
   return all;
 }
 

@@ -148,6 +148,9 @@ struct RoomStats {
   uint64_t tick_count = 0;
   double tick_sum_us = 0;
   std::vector<OutputStats> outputs;
+  // The participants with their statistics, from the same snapshot (empty if the room's
+  // strands did not answer in time).
+  std::vector<ParticipantInfo> participants;
 };
 
 // What a participant in a room's lobby hears (mcu/conference/prompt_player.h).
