@@ -36,6 +36,8 @@ tessera_require_pkg(x264 x264 libx264-dev)
 tessera_require_pkg(openh264 openh264 libopenh264-dev)
 tessera_require_pkg(srtp2 libsrtp2 libsrtp2-dev)
 tessera_require_pkg(freetype freetype2 libfreetype-dev)
+# The layout preview's PNG (deflate and CRC-32 of the IDAT/chunks).
+tessera_require_pkg(zlib zlib zlib1g-dev)
 
 # libyuv ships neither a pkg-config file nor a CMake package in Debian 12.
 find_path(LIBYUV_INCLUDE_DIR libyuv.h)

@@ -14,10 +14,17 @@
 #include "tessera/codecs/library_versions.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/server.h"
+#include "tessera/signaling/api/auth.h"
 #include "tessera/signaling/api/endpoints_api.h"
+#include "tessera/signaling/api/event_hub.h"
+#include "tessera/signaling/api/events_api.h"
 #include "tessera/signaling/api/health_api.h"
 #include "tessera/signaling/h323/h323_conference.h"
 #include "tessera/signaling/h323/h323_endpoint.h"
+#include "tessera/signaling/api/metrics_api.h"
+#include "tessera/signaling/api/rooms_api.h"
+#include "tessera/signaling/api/sip_dialer.h"
+#include "tessera/signaling/api/streams_api.h"
 #include "tessera/signaling/http/http_server.h"
 #include "tessera/signaling/sip/conference_dial_in.h"
 #include "tessera/signaling/sip/user_agent.h"
@@ -90,21 +97,63 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
   mcu::Server server(std::move(config));
   const mcu::Config& c = server.config();
 
+  // Control API tokens: inline, or from a file made with a random token at first start.
+  std::vector<signaling::api::ApiToken> tokens;
+  for (size_t i = 0; i < c.http.tokens.size(); ++i) {
+    const mcu::ApiToken& t = c.http.tokens[i];
+    signaling::api::ApiToken token{
+        t.name, t.token,
+        t.role == mcu::ApiToken::Role::kOperator ? signaling::api::Role::kOperator : signaling::api::Role::kReadOnly};
+    if (!t.token_file.empty()) {
+      auto secret = signaling::api::LoadOrCreateTokenFile(t.token_file);
+      if (!secret) {
+        fmt::print(stderr, "tessera: config error: {}: http.tokens[{}].token_file: {}\n", c.source, i, secret.error());
+        return app::kExitBadConfig;
+      }
+      token.secret = std::move(*secret);
+    }
+    tokens.push_back(std::move(token));
+  }
+  if (tokens.empty())
+    TLOG_WARN(kLog, "no [[http.tokens]] configured: the control API answers 401 to everything but /healthz");
+  signaling::api::TokenAuth auth(std::move(tokens), c.http.auth_failures_per_minute);
+
   signaling::http::Router router;
+  router.SetAuthorizer(auth.AsAuthorizer());
   signaling::api::RegisterHealthRoutes(router, server);
+  signaling::api::RegisterMetricsRoutes(router, server);
   signaling::api::EndpointsApi endpoints(server);
   endpoints.Register(router);
-  signaling::http::HttpServer http(server.control_context(), {.host = c.http.listen.host, .port = c.http.listen.port},
+  signaling::api::RoomsApi rooms(server);
+  rooms.Register(router);
+  signaling::api::StreamsApi streams(server, {c.streaming.recordings_dir, c.streaming.hls_dir});
+  streams.Register(router);
+  auto hub =
+      std::make_shared<signaling::api::EventHub>(server.control_context(), static_cast<size_t>(c.http.event_history));
+  server.SetEventListener([hub](const mcu::ControlEvent& event) { hub->Publish(event); });
+  signaling::api::EventsApi events(hub, router);
+  events.Register(router);
+  signaling::http::HttpServer http(server.control_context(),
+                                   {.host = c.http.listen.host,
+                                    .port = c.http.listen.port,
+                                    .body_limit = static_cast<size_t>(c.http.body_limit_kib) * 1024,
+                                    .idle_timeout = std::chrono::seconds(c.http.idle_timeout_s)},
                                    router);
+  http.SetUpgradeHandler(events.UpgradeHandler());
   if (auto listening = http.Listen(); !listening) {
     fmt::print(stderr, "tessera: {}\n", listening.error());
+    server.SetEventListener(nullptr);
     return app::kExitStartupFailure;
   }
-  server.OnShutdown([&http] { http.Stop(); });
+  server.OnShutdown([&http, &events] {
+    events.Stop();
+    http.Stop();
+  });
 
   auto sip_options = SipOptions(c);
   if (!sip_options) {
     fmt::print(stderr, "tessera: config error: {}: {}\n", c.source, sip_options.error());
+    server.SetEventListener(nullptr);
     return app::kExitBadConfig;
   }
   // Incoming calls join rooms through the server's ConferenceControl.
@@ -116,9 +165,12 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
   signaling::sip::UserAgent sip(server.control_context(), std::move(*sip_options), dial_in);
   if (auto listening = sip.Start(); !listening) {
     fmt::print(stderr, "tessera: {}\n", listening.error());
+    server.SetEventListener(nullptr);
     return app::kExitStartupFailure;
   }
   server.OnShutdown([&sip] { sip.Stop(); });
+  signaling::api::SipDialer sip_dialer(dial_in, sip);
+  rooms.AddDialer(sip_dialer);
   // Configured dial-out, once the control loop runs (the core needs its threads).
   boost::asio::post(server.control_context(), [&c, &dial_in, &sip] {
     for (const mcu::RoomConfig& room : c.rooms) {
@@ -157,6 +209,7 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
   TLOG_INFO(kLog, "tessera {} started with {} ({} room(s)); CPU: {}", kVersion, cl.config_path, c.rooms.size(),
             GetCpuFeatures().ToString());
   server.Run();
+  server.SetEventListener(nullptr);  // the hub goes before the core
   return app::kExitOk;
 }
 

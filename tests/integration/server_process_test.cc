@@ -89,14 +89,15 @@ TEST_P(TesseraBinaryBadConfig, ExitsWith2AndNamesFileLineKeyAndExpectation) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryKindOfError, TesseraBinaryBadConfig,
-    ::testing::Values(BadConfigCase{"UnknownKey", "[http]\nlisen = \"127.0.0.1:80\"\n",
-                                    ":2:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"},
-                      BadConfigCase{
-                          "WrongType", "[server]\nworker_threads = \"four\"\n",
-                          ":2:18: key 'server.worker_threads': expected an integer from 0 to 256, got a string"},
-                      BadConfigCase{"OutOfRange", "[rtp]\nport_min = 80\n",
-                                    ":2:12: key 'rtp.port_min': expected an integer from 1024 to 65534, got 80"},
-                      BadConfigCase{"SyntaxError", "[http\n", ":1:"}),
+    ::testing::Values(
+        BadConfigCase{"UnknownKey", "[http]\nlisen = \"127.0.0.1:80\"\n",
+                      ":2:1: key 'http.lisen': unknown key; keys allowed in [http] are: "
+                      "auth_failures_per_minute, body_limit_kib, event_history, idle_timeout_s, listen, tokens"},
+        BadConfigCase{"WrongType", "[server]\nworker_threads = \"four\"\n",
+                      ":2:18: key 'server.worker_threads': expected an integer from 0 to 256, got a string"},
+        BadConfigCase{"OutOfRange", "[rtp]\nport_min = 80\n",
+                      ":2:12: key 'rtp.port_min': expected an integer from 1024 to 65534, got 80"},
+        BadConfigCase{"SyntaxError", "[http\n", ":1:"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(TesseraBinary, MissingConfigFileExitsWith2) {

@@ -112,7 +112,7 @@ ConferenceManager::ConferenceManager(const Config& config, boost::asio::io_conte
   stream::StreamManagerOptions streaming;
   streaming.recordings_dir = config.streaming.recordings_dir;
   streaming.hls_dir = config.streaming.hls_dir;
-  streams_ = std::make_unique<stream::StreamManager>(streaming, [this](const ControlEvent& e) { Emit(e); });
+  streams_ = std::make_unique<stream::StreamManager>(streaming, [this](const ControlEvent& e) { events_.Emit(e); });
 }
 
 ConferenceManager::~ConferenceManager() { Stop(); }
@@ -126,9 +126,19 @@ void ConferenceManager::Start() {
     for (const RungConfig& r : config_.rungs)
       if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
     Entry& entry = rooms_[rc.id];
+    entry.settings = rc;
     entry.room = std::make_unique<Room>(rc, std::move(rungs), media_, parallel_for_, network_, text_.get());
+    entry.room->SetEventSink(&events_);
     entry.room->Start();
-    for (int i = 0; i < rc.demo_participants; ++i) entry.room->Add(MakeSynthetic(*entry.room, i));
+    for (int i = 0; i < rc.demo_participants; ++i) {
+      auto demo = MakeSynthetic(*entry.room, i);
+      // Registered like any participant, so the control API can mute, rename, pin and kick it.
+      ParticipantRequest as_request;
+      as_request.display_name = demo->name;
+      as_request.protocol = demo->protocol;
+      entry.participants[demo->id] = std::move(as_request);
+      entry.room->Add(std::move(demo));
+    }
   }
   for (auto& [id, entry] : rooms_)
     if (entry.room->config().watch) watched.push_back(id);
@@ -159,6 +169,7 @@ void ConferenceManager::Stop() {
   for (auto& f : stopped) f.wait_for(std::chrono::seconds(2));
   std::lock_guard lock(mutex_);
   rooms_.clear();
+  stopped_late_.clear();
 }
 
 ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) {
@@ -168,7 +179,7 @@ ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias
 const ConferenceManager::Entry* ConferenceManager::Lookup(std::string_view id_or_alias) const {
   if (auto it = rooms_.find(id_or_alias); it != rooms_.end()) return &it->second;
   for (auto& [id, entry] : rooms_)
-    for (const std::string& alias : entry.room->config().aliases)
+    for (const std::string& alias : entry.settings.aliases)
       if (alias == id_or_alias) return &entry;
   return nullptr;
 }
@@ -185,9 +196,12 @@ ConferenceManager::FindParticipant(std::string_view room_name, std::string_view 
 }
 
 RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
-  const RoomConfig& c = entry.room->config();
-  return RoomSummary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
-                     false,        entry.room->counters().participants.load(), c.max_participants};
+  const RoomConfig& c = entry.settings;
+  RoomSummary summary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
+                      false,        entry.room->counters().participants.load(), c.max_participants};
+  summary.layout = c.layout;
+  for (const RungConfig& r : entry.room->rungs()) summary.rungs.push_back(r.name);
+  return summary;
 }
 
 std::optional<RoomSummary> ConferenceManager::FindRoom(std::string_view id_or_alias) const {
@@ -227,7 +241,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     std::lock_guard lock(mutex_);
     Entry* entry = Lookup(room_name);
     if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-    const RoomConfig& rc = entry->room->config();
+    const RoomConfig& rc = entry->settings;
     if (rc.locked) return MakeUnexpected(Error(Kind::kForbidden, "room " + rc.id + " is locked"));
     if (static_cast<int>(entry->participants.size()) >= rc.max_participants)
       return MakeUnexpected(Error(Kind::kUnavailable, "room " + rc.id + " is full"));
@@ -308,6 +322,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     if (request.lobby) entry->lobby[id] = participant;
   }
   room->Add(std::move(participant));
+  EmitParticipant("participant.joined", result.room_id, id, request);
   return result;
 }
 
@@ -373,6 +388,7 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
   auto found = FindParticipant(room_name, participant_id);
   if (!found) return MakeUnexpected(found.error());
   auto [entry, it] = *found;
+  EmitParticipant("participant.left", entry->settings.id, it->first, it->second);
   entry->participants.erase(it);
   entry->links.erase(std::string(participant_id));  // the room releases the last references
   entry->lobby.erase(std::string(participant_id));
@@ -402,25 +418,20 @@ Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view ro
 
 Result<StreamInfo, ControlError> ConferenceManager::StartStream(std::string_view room_name,
                                                                const StreamRequest& request) {
-  Room* room = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    const Entry* entry = Lookup(room_name);
-    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
-    room = entry->room.get();
-  }
-  return streams_->Start(*room, request);
+  // Under mutex_: DeleteRoom cannot take the room away meanwhile.
+  std::lock_guard lock(mutex_);
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
+  return streams_->Start(*entry->room, request);
 }
 
 Result<void, ControlError> ConferenceManager::StopStream(std::string_view room_name, std::string_view stream_id) {
-  Room* room = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    const Entry* entry = Lookup(room_name);
-    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
-    room = entry->room.get();
-  }
-  return streams_->Stop(*room, stream_id);
+  // Under mutex_ as StartStream; stopping a stream waits for its file or ingest to close
+  // (bounded by the ingest's network timeout).
+  std::lock_guard lock(mutex_);
+  Entry* entry = Lookup(room_name);
+  if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
+  return streams_->Stop(*entry->room, stream_id);
 }
 
 Result<std::vector<StreamInfo>, ControlError> ConferenceManager::ListStreams(std::string_view room_name) const {
@@ -436,21 +447,11 @@ Result<std::vector<StreamInfo>, ControlError> ConferenceManager::ListStreams(std
 
 std::vector<RecordingFile> ConferenceManager::ListRecordings() const { return streams_->ListRecordings(); }
 
-void ConferenceManager::SetEventListener(std::function<void(const ControlEvent&)> listener) {
-  std::lock_guard lock(listener_mutex_);
-  listener_ = std::move(listener);
-}
-
-void ConferenceManager::Emit(const ControlEvent& event) {
-  std::lock_guard lock(listener_mutex_);
-  if (listener_) listener_(event);
-}
-
 Result<bool, ControlError> ConferenceManager::CheckPin(std::string_view room_name, std::string_view pin) const {
   std::lock_guard lock(mutex_);
   const Entry* entry = Lookup(room_name);
   if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room_name) + "\""));
-  const std::string& want = entry->room->config().pin;
+  const std::string& want = entry->settings.pin;
   // Constant time in the PIN's contents: every byte is compared whatever the mismatches.
   unsigned diff = want.size() != pin.size();
   for (size_t i = 0; i < want.size(); ++i)

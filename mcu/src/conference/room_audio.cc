@@ -9,7 +9,8 @@ namespace tessera::mcu::conference {
 
 namespace {
 constexpr auto kAudioTick = std::chrono::milliseconds(20);
-}
+constexpr std::array<int16_t, AudioInput::kTickSamples> kSilence{};  // a muted source's frame
+}  // namespace
 
 void Room::ScheduleAudio() {
   if (audio_stopped_) return;
@@ -53,6 +54,7 @@ void Room::AudioTick() {
     } else if (p.audio && p.audio->input) {
       input.samples = p.audio->input->Pull(now);
     }
+    if (p.audio_muted.load(std::memory_order_relaxed)) input.samples = kSilence;  // pulled all the same
     mix_inputs_.push_back(input);
   }
   const mixer::MixResult& mix = mixer_.Mix(mix_inputs_);
@@ -62,6 +64,7 @@ void Room::AudioTick() {
     const auto time = std::chrono::duration_cast<std::chrono::microseconds>(next_audio_ - epoch_).count();
     audio_tap_->Push(mix.listeners, time);
   }
+  NoteTalkers(mix);  // events only when the talkers change
   if (mix.active_speaker_changed) {
     const uint32_t speaker = mix.active_speaker;
     boost::asio::post(video_strand_, [this, speaker] { OnActiveSpeaker(speaker); });

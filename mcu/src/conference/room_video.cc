@@ -33,6 +33,7 @@ void Room::ScheduleVideo() {
     const auto period = std::chrono::microseconds(1'000'000 / options_.video_fps);
     const auto now = rtp::Clock::now();
     const int64_t took = std::chrono::duration_cast<std::chrono::microseconds>(now - started).count();
+    counters_.RecordVideoTick(took);
     if (took > counters_.video_tick_us_max.load(std::memory_order_relaxed))
       counters_.video_tick_us_max.store(took, std::memory_order_relaxed);
     next_video_ += period;
@@ -145,6 +146,7 @@ void Room::VideoTick() {
       pictures_[static_cast<size_t>(i)] = p.video->input->Picture(now, options_.stall_hold);
       decoded += p.video->input->stats().frames_decoded;
     }
+    if (p.video_muted.load(std::memory_order_relaxed)) pictures_[static_cast<size_t>(i)] = I420View{};  // placeholder
   }
   counters_.frames_decoded.store(decoded, std::memory_order_relaxed);
   SendReports(true, now);  // NACK and PLI/FIR from the decode step go out at once

@@ -219,6 +219,40 @@ void ParseHttp(TableReader& r, HttpSection& s) {
   std::optional<ListenAddress> listen = s.listen;
   ReadListen(r, "listen", false, listen);
   if (listen) s.listen = *listen;
+  r.Integer("auth_failures_per_minute", 1, 10000, s.auth_failures_per_minute);
+  r.Integer("body_limit_kib", 1, 65536, s.body_limit_kib);
+  r.Integer("idle_timeout_s", 1, 3600, s.idle_timeout_s);
+  r.Integer("event_history", 16, 1000000, s.event_history);
+  if (const toml::array* tokens = r.ArrayOfTables("tokens")) {
+    for (size_t i = 0; i < tokens->size(); ++i) {
+      TableReader t(*tokens->get(i)->as_table(), fmt::format("{}[{}]", r.KeyPath("tokens"), i), r.errors());
+      ApiToken& token = s.tokens.emplace_back();
+      if (t.Require("name") && t.String("name", token.name) && !IsIdentifier(token.name, 64))
+        t.Invalid("name", fmt::format("expected 1-64 letters, digits, '_', '-' or '.', got \"{}\"", token.name));
+      // The value is never echoed in a message: it is a secret.
+      const bool inline_token = t.String("token", token.token);
+      const bool file_token = t.String("token_file", token.token_file);
+      const bool has_token = t.table().contains("token");
+      const bool has_file = t.table().contains("token_file");
+      if (has_token && has_file)
+        t.Invalid("token_file", "expected either token or token_file, not both");
+      else if (!has_token && !has_file)
+        t.Invalid("token", "expected token or token_file (one is required)");
+      if (file_token && token.token_file.empty()) t.Invalid("token_file", "expected a file path, got \"\"");
+      if (inline_token &&
+          (token.token.size() < 16 || token.token.size() > 256 ||
+           !std::all_of(token.token.begin(), token.token.end(), [](unsigned char c) { return c > ' ' && c < 127; })))
+        t.Invalid("token", "expected 16-256 printable ASCII characters without spaces");
+      std::string role = "read-only";
+      if (t.String("role", role)) {
+        if (role == "operator")
+          token.role = ApiToken::Role::kOperator;
+        else if (role != "read-only")
+          t.Invalid("role", fmt::format("expected \"read-only\" or \"operator\", got \"{}\"", role));
+      }
+      t.RejectUnknownKeys();
+    }
+  }
   r.RejectUnknownKeys();
 }
 

@@ -9,6 +9,7 @@
 #include "tessera/base/version.h"
 #include "tessera/codecs/library_versions.h"
 #include "tessera/mcu/conference/conference_manager.h"
+#include "tessera/mixer/video/layout.h"
 
 namespace tessera::mcu {
 namespace {
@@ -149,6 +150,45 @@ Result<std::string, ControlError> Server::TakeDigits(std::string_view room, std:
 
 Result<void, ControlError> Server::AdmitParticipant(std::string_view room, std::string_view participant) {
   return conferences_->AdmitParticipant(room, participant);
+}
+
+Result<RoomSummary, ControlError> Server::CreateRoom(const RoomSettings& settings) {
+  return conferences_->CreateRoom(settings);
+}
+Result<RoomSummary, ControlError> Server::UpdateRoom(std::string_view room, const RoomSettings& changes) {
+  return conferences_->UpdateRoom(room, changes);
+}
+Result<void, ControlError> Server::DeleteRoom(std::string_view room) {
+  return conferences_->DeleteRoom(room);
+}
+Result<std::vector<ParticipantInfo>, ControlError> Server::ListParticipants(std::string_view room) {
+  return conferences_->ListParticipants(room);
+}
+Result<void, ControlError> Server::MuteParticipant(std::string_view room, std::string_view participant, MediaKind kind,
+                                                   bool muted) {
+  return conferences_->MuteParticipant(room, participant, kind, muted);
+}
+Result<void, ControlError> Server::SetDisplayName(std::string_view room, std::string_view participant,
+                                                  std::string_view name) {
+  return conferences_->SetDisplayName(room, participant, name);
+}
+Result<void, ControlError> Server::SetLayout(std::string_view room, std::string_view layout) {
+  return conferences_->SetLayout(room, layout);
+}
+std::vector<std::string> Server::LayoutNames() const {
+  std::vector<std::string> names;
+  for (std::string_view n : mixer::NamedLayoutNames())
+    names.emplace_back(n);
+  return names;
+}
+std::vector<RoomStats> Server::GetRoomStats() const {
+  return conferences_->GetRoomStats();
+}
+Result<std::string, ControlError> Server::RenderLayoutPreview(std::string_view room, int width, int height) {
+  return conferences_->RenderLayoutPreview(room, width, height);
+}
+void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
+  conferences_->SetEventListener(std::move(listener));
 }
 
 }  // namespace tessera::mcu

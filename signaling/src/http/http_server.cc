@@ -4,11 +4,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <optional>
 #include <unordered_set>
@@ -33,6 +36,7 @@ struct HttpServer::State {
 
   HttpServerOptions options;
   const Router& router;
+  UpgradeHandler upgrade;
   tcp::acceptor acceptor;
   std::unordered_set<Connection*> connections;  // non-owning: each removes itself
   bool stopped = false;
@@ -44,6 +48,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, std::shared_ptr<HttpServer::State> state)
       : stream_(std::move(socket)), state_(std::move(state)) {
+    beast::error_code ec;
+    const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = remote.address();
     state_->connections.insert(this);
   }
   ~Connection() { state_->connections.erase(this); }
@@ -81,13 +88,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Respond(ErrorResponse(Status::bad_request, "malformed HTTP request: " + ec.message()), false);
       return;
     }
-    const Request& request = parser_->get();
-    Response response = state_->router.Route(request);
+    Request& request = parser_->get();
+    if (state_->upgrade && beast::websocket::is_upgrade(request)) {
+      std::optional<Response> refused = state_->upgrade(request, stream_, buffer_, remote_);
+      if (!refused) return;  // the stream is the upgrade handler's now
+      Respond(std::move(*refused), false);
+      return;
+    }
+    Response response = state_->router.Route(request, remote_);
     TLOG_DEBUG(kLog, "{} {} -> {}", std::string_view(request.method_string().data(), request.method_string().size()),
                std::string_view(request.target().data(), request.target().size()), response.result_int());
     response.version(request.version());
     response.set(beast::http::field::server, "tessera");
-    if (request.method() == Verb::head) {
+    head_ = request.method() == Verb::head;
+    if (head_ && response.find(kSendFileHeader) == response.end()) {
       const auto length = response.body().size();
       response.body().clear();
       response.content_length(length);
@@ -96,6 +110,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Respond(Response response, bool keep_alive) {
+    if (auto file = response.find(kSendFileHeader); file != response.end()) {
+      RespondWithFile(std::string(file->value()), std::move(response), keep_alive);
+      return;
+    }
     response.keep_alive(keep_alive);
     response_ = std::move(response);
     stream_.expires_after(state_->options.idle_timeout);
@@ -110,7 +128,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
                              });
   }
 
+  // Streams a file body (http::FileResponse) without reading it into memory.
+  void RespondWithFile(const std::string& path, Response headers, bool keep_alive) {
+    beast::error_code ec;
+    beast::http::file_body::value_type body;
+    body.open(path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      Respond(ErrorResponse(Status::not_found, "no such file"), keep_alive);
+      return;
+    }
+    file_response_.emplace(std::piecewise_construct, std::make_tuple(std::move(body)),
+                           std::make_tuple(Status::ok, headers.version()));
+    for (const auto& f : headers)
+      if (!beast::iequals(f.name_string(), kSendFileHeader)) file_response_->set(f.name_string(), f.value());
+    file_response_->set(beast::http::field::server, "tessera");
+    file_response_->keep_alive(keep_alive);
+    file_response_->prepare_payload();
+    stream_.expires_after(state_->options.idle_timeout);
+    auto done = [self = shared_from_this(), keep_alive](beast::error_code write_ec, size_t) {
+      self->file_serializer_.reset();
+      self->file_response_.reset();
+      if (write_ec || !keep_alive || self->state_->stopped) {
+        self->Close();
+        return;
+      }
+      self->ReadRequest();
+    };
+    if (head_) {  // the headers (with the length) only
+      file_serializer_.emplace(*file_response_);
+      beast::http::async_write_header(stream_, *file_serializer_, std::move(done));
+    } else {
+      beast::http::async_write(stream_, *file_response_, std::move(done));
+    }
+  }
+
   beast::tcp_stream stream_;
+  boost::asio::ip::address remote_;
+  bool head_ = false;
+  std::optional<beast::http::response<beast::http::file_body>> file_response_;
+  std::optional<beast::http::response_serializer<beast::http::file_body>> file_serializer_;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::optional<Response> response_;
@@ -179,6 +235,10 @@ void HttpServer::Stop() {
   const std::vector<Connection*> open(state_->connections.begin(), state_->connections.end());
   for (Connection* c : open)
     c->Close();
+}
+
+void HttpServer::SetUpgradeHandler(UpgradeHandler handler) {
+  state_->upgrade = std::move(handler);
 }
 
 uint16_t HttpServer::port() const {

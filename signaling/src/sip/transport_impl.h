@@ -13,7 +13,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "sip/rate_limiter.h"
+#include "common/rate_limiter.h"
 #include "tessera/base/log.h"
 #include "tessera/signaling/sip/transport.h"
 

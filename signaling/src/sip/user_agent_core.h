@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sip/rate_limiter.h"
+#include "common/rate_limiter.h"
 #include "tessera/base/log.h"
 #include "tessera/signaling/sip/dialog.h"
 #include "tessera/signaling/sip/user_agent.h"

@@ -7,6 +7,7 @@
 
 #include "conference_harness.h"
 #include "tessera/mixer/video/layout.h"
+#include "tessera/testing/api_token.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -27,13 +28,15 @@ class EndpointsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     http_port_ = tessera::testing::FreeTcpPort();
-    const auto config = temp_.WriteFile("tessera.toml", "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) +
-                                                            "\"\n[sip]\nudp = \"\"\ntcp = \"\"\n"
-                                                            "[rtp]\naddress = \"127.0.0.1\"\nport_min = 42000\nport_max = 42999\n"
-                                                            "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\n"
-                                                            "fps = 15\nbitrate_kbps = 600\n"
-                                                            "[[rooms]]\nid = \"r1\"\naliases = [\"test\"]\n"
-                                                            "[[rooms]]\nid = \"closed\"\nlocked = true\n");
+    const auto config =
+        temp_.WriteFile("tessera.toml", "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) +
+                                            "\"\n[sip]\nudp = \"\"\ntcp = \"\"\n"
+                                            "[rtp]\naddress = \"127.0.0.1\"\nport_min = 42000\nport_max = 42999\n"
+                                            "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\n"
+                                            "fps = 15\nbitrate_kbps = 600\n"
+                                            "[[rooms]]\nid = \"r1\"\naliases = [\"test\"]\n"
+                                            "[[rooms]]\nid = \"closed\"\nlocked = true\n" +
+                                            tessera::testing::TestApiTokensToml());
     server_ = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", config.string()});
     ASSERT_TRUE(server_);
     ASSERT_TRUE(server_->WaitForOutput("HTTP listening", 20s)) << server_->output();
@@ -51,6 +54,7 @@ class EndpointsApiTest : public ::testing::Test {
     spec.method = "POST";
     spec.target = "/api/v1/rooms/" + room + "/endpoints";
     spec.headers["Content-Type"] = type;
+    tessera::testing::WithTestToken(spec);
     spec.body = sdp;
     return HttpRequest("127.0.0.1", http_port_, spec, 10s);
   }
@@ -58,6 +62,7 @@ class EndpointsApiTest : public ::testing::Test {
     HttpRequestSpec spec;
     spec.method = "DELETE";
     spec.target = target;
+    tessera::testing::WithTestToken(spec);
     return HttpRequest("127.0.0.1", http_port_, spec, 10s);
   }
 

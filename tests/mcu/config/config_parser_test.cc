@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Parses `text` expecting failure; returns the errors as "line:col key: message" strings.
 std::vector<std::string> Errors(std::string_view text) {
@@ -112,7 +113,8 @@ TEST(ConfigParser, StreamingFoldersAreReadAndAnEmptyOneIsRefused) {
 
 TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
   EXPECT_THAT(Errors("[http]\nlisten = \"127.0.0.1:80\"\nlisen = \"x\"\n"),
-              ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: listen"));
+              ElementsAre("t.toml:3:1: key 'http.lisen': unknown key; keys allowed in [http] are: "
+                          "auth_failures_per_minute, body_limit_kib, event_history, idle_timeout_s, listen, tokens"));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\ncolour = \"red\"\n"),
               ElementsAre(HasSubstr(
                   "t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
@@ -326,6 +328,36 @@ TEST(ConfigParser, ErrorColumnsCountCharactersOfTheOriginalLine) {
               ElementsAre(HasSubstr("t.toml:4:7: key 'rooms[0].pin'")));
   EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\naliases = [\"é\", \"ü\", 5]\n"),
               ElementsAre("t.toml:3:22: key 'rooms[0].aliases[2]': expected a string, got an integer"));
+}
+
+TEST(ConfigParser, ApiTokensAndStreamingFoldersAreRead) {
+  auto r = ParseConfig(
+      "[http]\nauth_failures_per_minute = 5\n[[http.tokens]]\nname = \"ops\"\ntoken = \"0123456789abcdefXYZ\"\n"
+      "role = \"operator\"\n[[http.tokens]]\nname = \"grafana\"\ntoken_file = \"/var/lib/t/token\"\n"
+      "[streaming]\nrecordings_dir = \"/srv/rec\"\nhls_dir = \"/srv/hls\"\n",
+      "t.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  ASSERT_EQ(r->http.tokens.size(), 2u);
+  EXPECT_EQ(r->http.tokens[0].role, ApiToken::Role::kOperator);
+  EXPECT_EQ(r->http.tokens[0].token, "0123456789abcdefXYZ");
+  EXPECT_EQ(r->http.tokens[1].role, ApiToken::Role::kReadOnly);
+  EXPECT_EQ(r->http.tokens[1].token_file, "/var/lib/t/token");
+  EXPECT_EQ(r->http.auth_failures_per_minute, 5);
+  EXPECT_EQ(r->streaming.recordings_dir, "/srv/rec");
+  EXPECT_EQ(r->streaming.hls_dir, "/srv/hls");
+}
+
+TEST(ConfigParser, BadApiTokensAreRefusedWithoutEchoingTheSecret) {
+  const auto short_token = Errors("[[http.tokens]]\nname = \"a\"\ntoken = \"secret\"\n");
+  ASSERT_EQ(short_token.size(), 1u);
+  EXPECT_THAT(short_token[0], HasSubstr("key 'http.tokens[0].token': expected 16-256 printable ASCII"));
+  EXPECT_THAT(short_token[0], Not(HasSubstr("secret")));
+  EXPECT_THAT(Errors("[[http.tokens]]\nname = \"a\"\n"),
+              ElementsAre(HasSubstr("expected token or token_file (one is required)")));
+  EXPECT_THAT(
+      Errors("[[http.tokens]]\nname = \"a\"\ntoken = \"0123456789abcdef\"\nrole = \"admin\"\n"),
+      ElementsAre(HasSubstr("key 'http.tokens[0].role': expected \"read-only\" or \"operator\", got \"admin\"")));
+  EXPECT_THAT(Errors("[streaming]\nhls_dir = \"\"\n"), ElementsAre(HasSubstr("key 'streaming.hls_dir'")));
 }
 
 }  // namespace

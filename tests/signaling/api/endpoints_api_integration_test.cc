@@ -7,6 +7,7 @@
 
 #include "sdp/real_offers.h"
 #include "tessera/signaling/sdp/session_description.h"
+#include "tessera/testing/api_token.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -31,7 +32,8 @@ class EndpointsOnTessera : public ::testing::Test {
           "t.toml", "[sip]\nudp = \"\"\ntcp = \"\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) +
                         "\"\n[server]\nworker_threads = 1\n"
                         "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\n"
-                        "[[rooms]]\nid = \"2000\"\nlocked = true\n");
+                        "[[rooms]]\nid = \"2000\"\nlocked = true\n" +
+                        tessera::testing::TestApiTokensToml());
       auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
       ASSERT_NE(p, nullptr);
       if (p->WaitForOutput("HTTP listening on 127.0.0.1:" + std::to_string(port_), 10s)) process_ = std::move(p);
@@ -43,6 +45,7 @@ class EndpointsOnTessera : public ::testing::Test {
                   std::string content_type = "application/sdp") {
     HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
     if (!content_type.empty()) spec.headers["Content-Type"] = content_type;
+    tessera::testing::WithTestToken(spec);
     std::string error;
     auto r = tessera::testing::HttpRequest("127.0.0.1", port_, spec, 5s, &error);
     EXPECT_TRUE(r) << error;

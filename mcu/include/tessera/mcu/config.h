@@ -96,12 +96,29 @@ struct H323Section {
   ListenAddress listen{"0.0.0.0", 1720};
 };
 
-struct HttpSection {
-  ListenAddress listen{"127.0.0.1", 8080};
+// [[http.tokens]]: a bearer token of the control API and what it may do.
+struct ApiToken {
+  enum class Role : uint8_t { kReadOnly, kOperator };
+  std::string name;        // for logs (the token itself is never logged)
+  std::string token;       // 16-256 printable ASCII, no spaces
+  std::string token_file;  // or: read from this file, made with a random token at first start
+  Role role = Role::kReadOnly;
 };
 
-// Where broadcasts and recordings write (mcu/stream): HLS playlists and segments under
-// hls_dir/<room>/<name>/, recordings (fragmented MP4) in recordings_dir.
+struct HttpSection {
+  ListenAddress listen{"127.0.0.1", 8080};
+  // The API (/api/v1, /metrics, /hls) requires a token; with none configured it answers
+  // 401 to everything but /healthz.
+  std::vector<ApiToken> tokens;
+  int auth_failures_per_minute = 10;  // per source address, then 429
+  int body_limit_kib = 1024;          // larger request bodies get 413
+  int idle_timeout_s = 30;            // a connection silent this long is closed
+  int event_history = 4096;           // events kept for WebSocket clients that resume
+};
+
+// [streaming]: where broadcasts and recordings write (mcu/stream): HLS playlists and
+// segments under hls_dir/<room>/<name>/, recordings (fragmented MP4) in recordings_dir. The
+// API serves both (/hls/..., recording downloads).
 struct StreamingConfig {
   std::filesystem::path recordings_dir = "/tmp/tessera/recordings";
   std::filesystem::path hls_dir = "/tmp/tessera/hls";

@@ -72,6 +72,19 @@ class Server final : public ConferenceControl {
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt) override;
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id) override;
   Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id) override;
+  Result<RoomSummary, ControlError> CreateRoom(const RoomSettings& settings) override;
+  Result<RoomSummary, ControlError> UpdateRoom(std::string_view room, const RoomSettings& changes) override;
+  Result<void, ControlError> DeleteRoom(std::string_view room) override;
+  Result<std::vector<ParticipantInfo>, ControlError> ListParticipants(std::string_view room) override;
+  Result<void, ControlError> MuteParticipant(std::string_view room, std::string_view participant_id, MediaKind kind,
+                                             bool muted) override;
+  Result<void, ControlError> SetDisplayName(std::string_view room, std::string_view participant_id,
+                                            std::string_view name) override;
+  Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout) override;
+  std::vector<std::string> LayoutNames() const override;
+  std::vector<RoomStats> GetRoomStats() const override;
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height) override;
+  void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
 
  private:
   void BeginShutdown();

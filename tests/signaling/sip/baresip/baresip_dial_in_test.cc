@@ -12,6 +12,7 @@
 
 #include "baresip_peer.h"
 #include "conference_harness.h"
+#include "tessera/testing/api_token.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -106,7 +107,7 @@ class BaresipWithTessera : public ::testing::Test {
                               "\nport_max = " + std::to_string(rtp_min + 99) +
                               "\n[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 600\n"
                               "[[rooms]]\nid = \"r1\"\naliases = [\"test\"]\n" +
-                              room_extra);
+                              room_extra + tessera::testing::TestApiTokensToml());
       auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", config.string()});
       ASSERT_TRUE(p);
       if (p->WaitForOutput("started with", 20s)) server_ = std::move(p);
@@ -125,6 +126,7 @@ class BaresipWithTessera : public ::testing::Test {
     tessera::testing::HttpRequestSpec request{
         "POST", "/api/v1/rooms/r1/endpoints", {}, EndpointOffer(FreeEvenPort(), FreeEvenPort(), audio)};
     request.headers["Content-Type"] = "application/sdp";
+    tessera::testing::WithTestToken(request);
     auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
     if (!r || r->status != 201) {
       ADD_FAILURE() << "endpoint not added: " << (r ? r->body : "no answer");
@@ -194,6 +196,7 @@ TEST_P(BaresipDialIn, ReceivesTheComposedPictureAndTheMixWithoutItsOwnVoice) {
       offer.replace(p, 10, "a=recvonly");
     tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
     request.headers["Content-Type"] = "application/sdp";
+    tessera::testing::WithTestToken(request);
     auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
     ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
   }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "conference_harness.h"
+#include "tessera/testing/api_token.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -56,7 +57,8 @@ TEST(LinphoneDialIn, LinphonecWithOpusAndH264SeesTheRoomAndHearsItWithoutItself)
                           "\"\ntcp = \"\"\n[rtp]\naddress = \"127.0.0.1\"\nport_min = " + std::to_string(rtp_min) +
                           "\nport_max = " + std::to_string(rtp_min + 99) +
                           "\n[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 600\n"
-                          "[[rooms]]\nid = \"r1\"\n");
+                          "[[rooms]]\nid = \"r1\"\n" +
+                          tessera::testing::TestApiTokensToml());
   auto server = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", config.string()});
   ASSERT_TRUE(server);
   ASSERT_TRUE(server->WaitForOutput("started with", 20s)) << server->output();
@@ -70,6 +72,7 @@ TEST(LinphoneDialIn, LinphonecWithOpusAndH264SeesTheRoomAndHearsItWithoutItself)
       std::to_string(FreeEvenPort()) + " RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=sendonly\r\n";
   tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
   request.headers["Content-Type"] = "application/sdp";
+  tessera::testing::WithTestToken(request);
   auto added = tessera::testing::HttpRequest("127.0.0.1", http_port, request, 10s);
   ASSERT_TRUE(added && added->status == 201) << (added ? added->body : "no answer");
   auto red = StartSender({"Red", "0xFF0000", 440, codecs::CodecId::kOpus}, AnswerPort(added->body, "video"),

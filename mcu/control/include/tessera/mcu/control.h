@@ -55,6 +55,102 @@ struct RoomSummary {
   bool srtp_required = false;
   int participants = 0;
   int max_participants = 0;
+  // Added for the control API (issue 8); adapters that only route calls ignore them.
+  std::string layout;              // the default layout's name ("auto", "3x3", ...)
+  std::vector<std::string> rungs;  // the output rungs the room offers, by name
+};
+
+// A room to create (CreateRoom: `id` required, the rest defaults as in the config file) or
+// the changes to make (UpdateRoom: `id` ignored, unset fields unchanged). The same fields
+// and rules as a [[rooms]] table of the config file.
+struct RoomSettings {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<std::vector<std::string>> aliases;
+  std::optional<std::string> pin;  // "" removes the PIN
+  std::optional<bool> locked;
+  std::optional<std::string> layout;
+  std::optional<std::vector<std::string>> rungs;  // only when created
+  std::optional<int> max_participants;
+};
+
+// One direction-pair of a participant's media as the core last saw it (a snapshot taken
+// between ticks). Counters are totals since the stream started.
+struct MediaStats {
+  bool present = false;  // the participant negotiated this kind of media
+  bool receiving = false;
+  bool sending = false;
+  bool muted = false;
+  std::string codec;
+  uint64_t packets_received = 0;
+  uint64_t bytes_received = 0;
+  int64_t packets_lost = 0;  // RFC 3550 cumulative lost (may be negative with duplicates)
+  double jitter_ms = 0;
+  uint64_t packets_sent = 0;
+  uint64_t bytes_sent = 0;
+  std::optional<double> rtt_ms;  // from the endpoint's receiver reports
+  uint64_t nack_sent = 0;        // RTCP NACK messages we sent
+  uint64_t pli_sent = 0;
+  uint64_t fir_sent = 0;
+  uint64_t keyframe_requests_received = 0;  // PLI/FIR from the endpoint
+  uint64_t frames_decoded = 0;
+  uint64_t decode_errors = 0;
+  uint64_t srtp_failures = 0;
+  std::string output;  // video: the output (rung) it receives
+};
+
+struct ParticipantInfo {
+  std::string id;
+  std::string room;
+  std::string display_name;
+  std::string protocol;
+  std::string remote;
+  bool lobby = false;
+  bool talking = false;
+  bool active_speaker = false;
+  int pin = 0;  // pinned position, 0 = none
+  MediaStats audio;
+  MediaStats video;
+};
+
+// One encoded output of a room (layout x size x codec x rung).
+struct OutputStats {
+  std::string key;
+  std::string codec;
+  int width = 0;
+  int height = 0;
+  int fps = 0;
+  int bitrate_kbps = 0;  // the target
+  int subscribers = 0;
+  uint64_t frames_encoded = 0;
+  uint64_t bytes_encoded = 0;
+  uint64_t keyframes = 0;
+};
+
+// A room's engine counters, copied from its atomics (any thread).
+struct RoomStats {
+  std::string room;
+  uint64_t audio_ticks = 0;
+  uint64_t video_ticks = 0;
+  uint64_t late_audio_ticks = 0;
+  uint64_t late_video_ticks = 0;
+  uint64_t frames_composed = 0;
+  uint64_t frames_encoded = 0;
+  uint64_t frames_decoded = 0;
+  uint64_t rtp_packets_sent = 0;
+  uint64_t rtp_packets_received = 0;
+  uint64_t packets_dropped = 0;
+  uint64_t keyframes_forced = 0;
+  // Video tick durations: counts of ticks at most tick_bucket_us[i] long (cumulative, as
+  // Prometheus histograms are), the total count and the sum.
+  std::vector<double> tick_bucket_us;
+  std::vector<uint64_t> tick_bucket_counts;
+  uint64_t tick_count = 0;
+  double tick_sum_us = 0;
+  std::vector<OutputStats> outputs;
+  // The participants with their statistics, from the same snapshot (empty if the room's
+  // strands did not answer in time).
+  std::vector<ParticipantInfo> participants;
 };
 
 // What a participant in a room's lobby hears (mcu/conference/prompt_player.h).
@@ -151,6 +247,58 @@ class ConferenceControl {
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no streaming"});
   }
   virtual std::vector<RecordingFile> ListRecordings() const { return {}; }
+
+  // Rooms made and changed at run time (the control API). kConflict for an id or alias in
+  // use, kBadRequest for unknown rungs or layouts, kNotFound for an unknown room.
+  virtual Result<RoomSummary, ControlError> CreateRoom(const RoomSettings& settings) {
+    (void)settings;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot create rooms"});
+  }
+  virtual Result<RoomSummary, ControlError> UpdateRoom(std::string_view room_id_or_alias, const RoomSettings& changes) {
+    (void)room_id_or_alias, (void)changes;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot change rooms"});
+  }
+  // Ends every participant's session in the room and the room. kConflict when the room was
+  // deleted already (recently), kNotFound when it never existed.
+  virtual Result<void, ControlError> DeleteRoom(std::string_view room_id_or_alias) {
+    (void)room_id_or_alias;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot delete rooms"});
+  }
+  // The room's participants with live statistics (a snapshot the media strands take between
+  // ticks; waits at most a tick or two). kUnavailable if the strands did not answer in time.
+  virtual Result<std::vector<ParticipantInfo>, ControlError> ListParticipants(std::string_view room_id_or_alias) {
+    (void)room_id_or_alias;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no participant list"});
+  }
+  // Stops mixing (audio) or showing (video) the participant's media; it keeps receiving.
+  virtual Result<void, ControlError> MuteParticipant(std::string_view room_id_or_alias, std::string_view participant_id,
+                                                     MediaKind kind, bool muted) {
+    (void)room_id_or_alias, (void)participant_id, (void)kind, (void)muted;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot mute"});
+  }
+  // The name drawn on the participant's tile and reported by the API.
+  virtual Result<void, ControlError> SetDisplayName(std::string_view room_id_or_alias, std::string_view participant_id,
+                                                    std::string_view name) {
+    (void)room_id_or_alias, (void)participant_id, (void)name;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot rename participants"});
+  }
+  // The room's layout by name (the names of the config file's `layout` key). kBadRequest
+  // for an unknown name. Emits "layout.changed".
+  virtual Result<void, ControlError> SetLayout(std::string_view room_id_or_alias, std::string_view layout) {
+    (void)room_id_or_alias, (void)layout;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts"});
+  }
+  // The layout names SetLayout accepts (a representative set of the parametric families).
+  virtual std::vector<std::string> LayoutNames() const { return {}; }
+  // A PNG of the room's picture: the canvas as last composed, or the layout's tiles drawn
+  // plainly when nobody receives video, scaled to width x height (even, 16-1920 x 16-1080).
+  virtual Result<std::string, ControlError> RenderLayoutPreview(std::string_view room_id_or_alias, int width,
+                                                                int height) {
+    (void)room_id_or_alias, (void)width, (void)height;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layout preview"});
+  }
+  // Engine counters of every room, for /metrics.
+  virtual std::vector<RoomStats> GetRoomStats() const { return {}; }
 
   // Events of the core (participants, talking, speaker, layout, streams). One listener;
   // setting it again replaces it, an empty function removes it.

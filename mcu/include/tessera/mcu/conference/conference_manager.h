@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/mcu/conference/event_sink.h"
 #include "tessera/mcu/conference/pool_parallel_for.h"
 #include "tessera/mcu/conference/room.h"
 #include "tessera/mcu/config.h"
@@ -54,7 +55,19 @@ class ConferenceManager {
   Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id);
   Result<std::vector<StreamInfo>, ControlError> ListStreams(std::string_view room) const;
   std::vector<RecordingFile> ListRecordings() const;
-  void SetEventListener(std::function<void(const ControlEvent&)> listener);
+  // The control API (conference_manager_api.cc).
+  Result<RoomSummary, ControlError> CreateRoom(const RoomSettings& settings);
+  Result<RoomSummary, ControlError> UpdateRoom(std::string_view room, const RoomSettings& changes);
+  Result<void, ControlError> DeleteRoom(std::string_view room);
+  Result<std::vector<ParticipantInfo>, ControlError> ListParticipants(std::string_view room);
+  Result<void, ControlError> MuteParticipant(std::string_view room, std::string_view participant_id, MediaKind kind,
+                                             bool muted);
+  Result<void, ControlError> SetDisplayName(std::string_view room, std::string_view participant_id,
+                                            std::string_view name);
+  Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout);
+  std::vector<RoomStats> GetRoomStats();
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height);
+  void SetEventListener(std::function<void(const ControlEvent&)> listener) { events_.Set(std::move(listener)); }
 
   // For tests and metrics.
   const Room* room(std::string_view id) const;
@@ -62,6 +75,9 @@ class ConferenceManager {
  private:
   using Participants = std::map<std::string, ParticipantRequest>;  // id -> what it asked for
   struct Entry {
+    // What the control plane may change (name, aliases, PIN, lock, layout, size) as it is
+    // now; the room keeps the config it was made with for its id and rungs.
+    RoomConfig settings;
     std::unique_ptr<Room> room;
     Participants participants;
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
@@ -79,6 +95,10 @@ class ConferenceManager {
                                                                       std::string_view participant_id);
   std::shared_ptr<Participant> MakeSynthetic(const Room& room, int index);
   void StartWatch(const std::string& room_id);
+  void EmitParticipant(const char* type, const std::string& room, const std::string& id,
+                       const ParticipantRequest& request) const;
+  // mutex_ held: kConflict if an id or alias of `settings` names another room than `self`.
+  Result<void, ControlError> CheckNames(const RoomConfig& settings, const Entry* self) const;
 
   Config config_;
   boost::asio::io_context& network_;
@@ -87,16 +107,16 @@ class ConferenceManager {
   transport::PortAllocator ports_;
   std::unique_ptr<mixer::TextRenderer> text_;
 
+  EventSink events_;  // declared before the rooms, which hold a pointer to it
+
   mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> rooms_;  // by canonical id; guarded by mutex_
-  uint64_t next_participant_ = 1;                     // guarded by mutex_
+  uint64_t next_participant_ = 1;                    // guarded by mutex_
+  std::vector<std::unique_ptr<Room>> stopped_late_;  // deleted rooms whose strands were slow; guarded by mutex_
+  std::vector<std::string> deleted_;                 // recently deleted room ids, bounded; guarded by mutex_
 
-  mutable std::mutex listener_mutex_;
-  std::function<void(const ControlEvent&)> listener_;  // guarded by listener_mutex_
-  void Emit(const ControlEvent& event);
-
-  // Rooms live as long as the manager (they are made at Start and ended at Stop), so the
-  // stream manager may hold references to them between calls.
+  // Made in the constructor and ended in Stop; a room's streams end before the room does
+  // (DeleteRoom, Stop), and StartStream/StopStream use a room under mutex_ only.
   std::unique_ptr<stream::StreamManager> streams_;
 };
 

@@ -84,6 +84,10 @@ struct Participant {
   // clears `lobby` on the audio strand and then attaches the video on the video strand.
   // prompt_request = (request number << 8) | Prompt: the same prompt asked again restarts.
   std::atomic<bool> lobby{false};
+  // Operator mutes (control API): written by the control thread, read by the strands each
+  // tick. A muted audio source is mixed as silence; a muted picture shows the placeholder.
+  std::atomic<bool> audio_muted{false};
+  std::atomic<bool> video_muted{false};
   std::atomic<uint32_t> prompt_request{0};
   uint32_t prompt_played = 0;      // audio strand: the request being played
   PromptPlayer prompt_player;      // audio strand

@@ -27,6 +27,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <functional>
@@ -36,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/mcu/conference/event_sink.h"
 #include "tessera/mcu/conference/participant.h"
 #include "tessera/mcu/conference/pool_parallel_for.h"
 #include "tessera/mcu/conference/video_output.h"
@@ -68,6 +70,19 @@ struct RoomCounters {
   std::atomic<uint64_t> packets_dropped{0};  // malformed, unknown payload type, queue overflow
   std::atomic<uint64_t> keyframes_forced{0};
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
+  // Video tick durations as a histogram (metrics): ticks at most kTickBucketsUs[i] long
+  // land in bucket i, longer ones in the last; and the sum of all durations.
+  static constexpr std::array<int64_t, 10> kTickBucketsUs = {1000,  2000,  5000,   10000,  20000,
+                                                             33333, 50000, 100000, 250000, 1000000};
+  std::array<std::atomic<uint64_t>, kTickBucketsUs.size() + 1> video_tick_us_buckets{};
+  std::atomic<uint64_t> video_tick_us_sum{0};
+  void RecordVideoTick(int64_t us) {
+    size_t i = 0;
+    while (i < kTickBucketsUs.size() && us > kTickBucketsUs[i])
+      ++i;
+    video_tick_us_buckets[i].fetch_add(1, std::memory_order_relaxed);
+    video_tick_us_sum.fetch_add(static_cast<uint64_t>(std::max<int64_t>(us, 0)), std::memory_order_relaxed);
+  }
   std::atomic<int> participants{0};
   std::atomic<int> outputs{0};
   // Added latency, per source frame shown: from the arrival of its last packet to the
@@ -113,6 +128,25 @@ class Room {
   void AttachAudioTap(std::shared_ptr<stream::AudioTap> tap);
   void DetachAudioTap();
 
+  // Control API (room_control.cc). Control thread.
+  // Where the room reports talking and speaker changes; set before Start(), not owned.
+  void SetEventSink(const EventSink* events) { events_ = events; }
+  // Stops mixing the participant's audio / showing its picture (placeholder) while muted.
+  void Mute(const std::string& participant_id, MediaKind kind, bool muted);
+  void Rename(std::string participant_id, std::string name);
+  // `layout` must be a name FindNamedLayout accepts.
+  void SetLayout(mixer::LayoutSpec layout);
+  // A snapshot of every participant's state and statistics and of the outputs, taken on
+  // the audio strand and then the video strand; `done` runs on the video strand.
+  struct Snapshot {
+    std::vector<ParticipantInfo> participants;
+    std::vector<OutputStats> outputs;
+  };
+  void TakeSnapshot(std::function<void(Snapshot)> done);
+  // room_preview.cc: the canvas as last composed (a copy), or, when the room composes
+  // none, its layout's tiles drawn at `size`; `done` runs on the video strand.
+  void TakePreview(mixer::Size size, std::function<void(I420Buffer)> done);
+
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
   const RoomCounters& counters() const { return counters_; }
@@ -155,6 +189,9 @@ class Room {
   void AdaptRungs(rtp::TimePoint now);
   void RecordLatency(rtp::TimePoint sent);
   uint32_t VideoClock(rtp::TimePoint now) const;
+  // room_control.cc: talking.started/stopped and speaker.changed, only on changes.
+  void NoteTalkers(const mixer::MixResult& mix);
+  void Emit(const char* type, uint32_t number, const char* field = nullptr, std::string value = {}) const;
 
   RoomConfig config_;
   std::vector<RungConfig> rungs_;
@@ -180,6 +217,9 @@ class Room {
   std::vector<mixer::AudioInput> mix_inputs_;
   std::vector<uint8_t> audio_send_buffer_;  // one packet + SRTP trailer
   std::shared_ptr<stream::AudioTap> audio_tap_;
+  std::array<uint32_t, 17> talking_{};      // numbers of the sources in the mix last tick
+  size_t talking_count_ = 0;
+  const EventSink* events_ = nullptr;  // not owned; set before Start
 
   // Video strand.
   bool video_stopped_ = false;

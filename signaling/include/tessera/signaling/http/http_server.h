@@ -5,10 +5,15 @@
 // io_context (the server's control context): all its handlers run on that thread.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tessera/base/result.h"
@@ -25,6 +30,13 @@ struct HttpServerOptions {
   size_t max_connections = 1024;
 };
 
+// Takes over a connection whose request asks for a protocol upgrade (WebSocket): either
+// moves `stream` (and the bytes already read, in `buffer`) out and returns nullopt, or
+// leaves them and returns the response to send instead (404, 401...).
+using UpgradeHandler =
+    std::function<std::optional<Response>(Request& request, boost::beast::tcp_stream& stream,
+                                          boost::beast::flat_buffer& buffer, const boost::asio::ip::address& remote)>;
+
 class HttpServer {
  public:
   // `router` is not owned and must outlive the server.
@@ -36,6 +48,8 @@ class HttpServer {
   // Binds and starts accepting. The error names the address, the config key and the reason,
   // e.g. "cannot listen on 127.0.0.1:8080 (http.listen): Address already in use".
   Result<void, std::string> Listen();
+  // Upgrade requests (WebSocket) go here; without one they are routed as plain requests.
+  void SetUpgradeHandler(UpgradeHandler handler);
   // Closes the acceptor and every open connection. Call on the io_context's thread.
   void Stop();
   // The bound port (useful with port 0); 0 before Listen().

@@ -21,5 +21,15 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 Response JsonResponse(Status status, const nlohmann::json& body);
 // {"error": {"status": 404, "message": "..."}}
 Response ErrorResponse(Status status, std::string_view message);
+// {"error": {"status": 400, "message": "...", "field": "layout", "expected": "..."}}: a
+// request body field that is wrong, and what it should have been.
+Response FieldErrorResponse(std::string_view field, std::string_view expected, std::string_view message);
+
+// A file to stream from disk as the body (recordings, HLS segments): the handler names it
+// and the server sends it with a file body, so large files are never held in memory. The
+// path must already be checked (no escape from its folder). Internal: the marker header is
+// removed before anything is sent.
+inline constexpr char kSendFileHeader[] = "X-Tessera-Send-File";
+Response FileResponse(const std::string& path, std::string_view content_type);
 
 }  // namespace tessera::signaling::http

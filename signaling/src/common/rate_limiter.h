@@ -13,7 +13,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace tessera::signaling::sip {
+namespace tessera::signaling {
 
 class SourceRateLimiter {
  public:
@@ -42,4 +42,4 @@ class SourceRateLimiter {
   std::unordered_map<std::string, Bucket> buckets_;
 };
 
-}  // namespace tessera::signaling::sip
+}  // namespace tessera::signaling

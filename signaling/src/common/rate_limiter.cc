@@ -1,8 +1,8 @@
-#include "sip/rate_limiter.h"
+#include "common/rate_limiter.h"
 
 #include <algorithm>
 
-namespace tessera::signaling::sip {
+namespace tessera::signaling {
 
 std::string SourceRateLimiter::Key(const boost::asio::ip::address& a) {
   if (a.is_v4()) {
@@ -49,4 +49,4 @@ bool SourceRateLimiter::Exhausted(const boost::asio::ip::address& address, Clock
   return Refill(address, now).tokens < 1.0;
 }
 
-}  // namespace tessera::signaling::sip
+}  // namespace tessera::signaling

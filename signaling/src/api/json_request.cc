@@ -1,0 +1,334 @@
+#include "tessera/signaling/api/json_request.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <initializer_list>
+#include <limits>
+
+namespace tessera::signaling::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxStringBytes = 1024;
+constexpr size_t kMaxArrayItems = 64;
+constexpr int kMaxDepth = 8;
+
+const char* TypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "something else";
+  }
+}
+
+// Reads the fields of one JSON object; the first problem is kept and the rest is skipped.
+class Fields {
+ public:
+  explicit Fields(const json& object) : object_(object) {}
+
+  bool failed() const { return error_.has_value(); }
+  FieldError error() const { return *error_; }
+  void Fail(std::string field, std::string expected, std::string message) {
+    if (!error_) error_ = FieldError{std::move(field), std::move(expected), std::move(message)};
+  }
+
+  const json* Get(std::string_view key) {
+    known_.emplace_back(key);
+    auto it = object_.find(std::string(key));
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  std::optional<std::string> String(std::string_view key, std::string_view expected, size_t min_len = 0,
+                                    size_t max_len = kMaxStringBytes) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    if (!v->is_string()) {
+      Fail(std::string(key), std::string(expected), fmt::format("{} must be a string, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    const std::string& s = v->get_ref<const std::string&>();
+    if (s.size() < min_len || s.size() > max_len) {
+      Fail(std::string(key), std::string(expected),
+           fmt::format("{} must be {} to {} bytes long, got {}", key, min_len, max_len, s.size()));
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<bool> Bool(std::string_view key) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    if (!v->is_boolean()) {
+      Fail(std::string(key), "true or false", fmt::format("{} must be a boolean, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    return v->get<bool>();
+  }
+
+  std::optional<int> Int(std::string_view key, int min, int max) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    const std::string expected = fmt::format("an integer from {} to {}", min, max);
+    if (!v->is_number_integer()) {
+      Fail(std::string(key), expected, fmt::format("{} must be an integer, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    // Compare in the widest type: a huge unsigned or negative value must not wrap.
+    bool in_range = false;
+    if (v->is_number_unsigned()) {
+      const uint64_t u = v->get<uint64_t>();
+      in_range = u <= static_cast<uint64_t>(std::max(max, 0)) && static_cast<int64_t>(u) >= min;
+    } else {
+      const int64_t i = v->get<int64_t>();
+      in_range = i >= min && i <= max;
+    }
+    if (!in_range) {
+      Fail(std::string(key), expected, fmt::format("{} is out of range", key));
+      return std::nullopt;
+    }
+    return static_cast<int>(v->get<int64_t>());
+  }
+
+  std::optional<std::vector<std::string>> Names(std::string_view key) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    const std::string expected = "an array of names (1-64 of A-Z a-z 0-9 _ . -)";
+    if (!v->is_array() || v->size() > kMaxArrayItems) {
+      Fail(std::string(key), expected,
+           v->is_array() ? fmt::format("{} has more than {} items", key, kMaxArrayItems)
+                         : fmt::format("{} must be an array, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& item = (*v)[i];
+      if (!item.is_string() || !IsSafeName(item.get_ref<const std::string&>())) {
+        Fail(fmt::format("{}[{}]", key, i), expected, fmt::format("{}[{}] is not a valid name", key, i));
+        return std::nullopt;
+      }
+      out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+
+  // After every Get: a field nobody asked for is an error (a typo must not pass silently).
+  void RejectUnknown() {
+    if (failed()) return;
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (std::find(known_.begin(), known_.end(), it.key()) == known_.end()) {
+        std::string known;
+        for (const std::string& k : known_)
+          known += (known.empty() ? "" : ", ") + k;
+        Fail(it.key(), "one of: " + known, fmt::format("unknown field \"{}\"", it.key()));
+        return;
+      }
+    }
+  }
+
+ private:
+  const json& object_;
+  std::vector<std::string> known_;
+  std::optional<FieldError> error_;
+};
+
+// Parses `body` as a JSON object of bounded nesting.
+Result<json, FieldError> ParseObject(std::string_view body) {
+  bool too_deep = false;
+  // The callback runs during parsing, so a deeply nested body is refused before it is built.
+  json::parser_callback_t limit = [&](int d, json::parse_event_t event, json&) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && d >= kMaxDepth)
+      too_deep = true;
+    return !too_deep;
+  };
+  json parsed = json::parse(body.begin(), body.end(), limit, /*allow_exceptions=*/false);
+  if (too_deep)
+    return MakeUnexpected(FieldError{"", "a JSON object", fmt::format("JSON nested deeper than {}", kMaxDepth)});
+  if (parsed.is_discarded()) {
+    // Say where: nlohmann's own message needs exceptions, so find the position again.
+    std::string where;
+    try {
+      const json again = json::parse(body.begin(), body.end());
+      (void)again;
+    } catch (const json::parse_error& e) {
+      where = fmt::format(" at byte {}", e.byte);
+    }
+    return MakeUnexpected(FieldError{"", "a JSON object", "invalid JSON" + where});
+  }
+  if (!parsed.is_object())
+    return MakeUnexpected(
+        FieldError{"", "a JSON object", fmt::format("the body must be a JSON object, got {}", TypeName(parsed))});
+  return parsed;
+}
+
+std::optional<int> Height(Fields& f) {
+  auto h = f.Int("height", 360, 1080);
+  if (h && *h != 360 && *h != 720 && *h != 1080) {
+    f.Fail("height", "360, 720 or 1080", "height must be 360, 720 or 1080");
+    return std::nullopt;
+  }
+  return h;
+}
+
+}  // namespace
+
+bool IsSafeName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
+
+Result<mcu::RoomSettings, FieldError> ParseRoomRequest(std::string_view body, bool create) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  mcu::RoomSettings s;
+  const char* kNameExpected = "1-64 of A-Z a-z 0-9 _ . - (not starting with '.')";
+  if (create) {
+    auto id = f.String("id", kNameExpected, 1, 64);
+    if (!f.failed() && !id) f.Fail("id", kNameExpected, "id is required");
+    if (id && !IsSafeName(*id)) f.Fail("id", kNameExpected, "id \"" + *id + "\" is not a valid room id");
+    if (id) s.id = *id;
+  }
+  s.name = f.String("name", "a display name of 0-128 bytes", 0, 128);
+  s.aliases = f.Names("aliases");
+  s.pin = f.String("pin", "4-12 digits, or \"\" for none", 0, 12);
+  if (s.pin && !s.pin->empty() && (s.pin->size() < 4 || !std::all_of(s.pin->begin(), s.pin->end(), [](unsigned char c) {
+                                     return c >= '0' && c <= '9';
+                                   })))
+    f.Fail("pin", "4-12 digits, or \"\" for none", "pin must be 4 to 12 digits");
+  s.locked = f.Bool("locked");
+  s.layout = f.String("layout", "a layout name (GET /api/v1/rooms/{room}/layout lists them)", 1, 64);
+  s.rungs = f.Names("rungs");
+  s.max_participants = f.Int("max_participants", 1, 100000);
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  if (!create && !s.name && !s.aliases && !s.pin && !s.locked && !s.layout && !s.rungs && !s.max_participants)
+    return MakeUnexpected(FieldError{"", "at least one field", "the body changes nothing"});
+  return s;
+}
+
+Result<ParticipantPatch, FieldError> ParseParticipantPatch(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  ParticipantPatch p;
+  p.display_name = f.String("display_name", "a name of 1-128 bytes", 1, 128);
+  p.audio_muted = f.Bool("audio_muted");
+  p.video_muted = f.Bool("video_muted");
+  p.pin = f.Int("pin", 0, 256);
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  if (!p.display_name && !p.audio_muted && !p.video_muted && !p.pin)
+    return MakeUnexpected(FieldError{"", "at least one field", "the body changes nothing"});
+  return p;
+}
+
+Result<std::string, FieldError> ParseLayoutRequest(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  auto layout = f.String("layout", "a layout name", 1, 64);
+  if (!f.failed() && !layout) f.Fail("layout", "a layout name", "layout is required");
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  return *layout;
+}
+
+Result<std::string, FieldError> ParseDialRequest(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  const char* kExpected = "a sip: or sips: URI";
+  auto uri = f.String("uri", kExpected, 1, 512);
+  if (!f.failed() && !uri) f.Fail("uri", kExpected, "uri is required");
+  if (uri && !(uri->starts_with("sip:") || uri->starts_with("sips:")))
+    f.Fail("uri", kExpected, "uri must start with sip: or sips: (H.323 dial-out is not available yet)");
+  if (uri && std::any_of(uri->begin(), uri->end(), [](unsigned char c) { return c <= ' ' || c >= 127; }))
+    f.Fail("uri", kExpected, "uri must not contain spaces or control characters");
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  return *uri;
+}
+
+Result<mcu::StreamRequest, FieldError> ParseBroadcastRequest(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  mcu::StreamRequest r;
+  const char* kKinds = "\"rtmp\", \"srt\" or \"hls\"";
+  auto kind = f.String("kind", kKinds, 1, 16);
+  if (!f.failed() && !kind) f.Fail("kind", kKinds, "kind is required");
+  if (kind) {
+    if (*kind == "rtmp")
+      r.kind = mcu::StreamRequest::Kind::kRtmp;
+    else if (*kind == "srt")
+      r.kind = mcu::StreamRequest::Kind::kSrt;
+    else if (*kind == "hls")
+      r.kind = mcu::StreamRequest::Kind::kHls;
+    else
+      f.Fail("kind", kKinds, "unknown kind \"" + *kind + "\"");
+  }
+  auto target = f.String("target", "a URL (rtmp, srt) or a name (hls)", 1, 1024);
+  if (!f.failed() && !target) f.Fail("target", "a URL (rtmp, srt) or a name (hls)", "target is required");
+  if (!f.failed() && target) {
+    const bool printable =
+        std::none_of(target->begin(), target->end(), [](unsigned char c) { return c <= ' ' || c >= 127; });
+    switch (r.kind) {
+      case mcu::StreamRequest::Kind::kRtmp:
+        if (!printable || !(target->starts_with("rtmp://") || target->starts_with("rtmps://")))
+          f.Fail("target", "an rtmp:// or rtmps:// URL", "target must be an rtmp:// or rtmps:// URL");
+        break;
+      case mcu::StreamRequest::Kind::kSrt:
+        if (!printable || !target->starts_with("srt://"))
+          f.Fail("target", "an srt:// URL", "target must be an srt:// URL");
+        break;
+      default:
+        if (!IsSafeName(*target))
+          f.Fail("target", "a name of 1-64 of A-Z a-z 0-9 _ . - (not starting with '.')",
+                 "target is not a valid HLS name");
+    }
+    r.target = *target;
+  }
+  if (auto h = Height(f)) r.height = *h;
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  return r;
+}
+
+Result<mcu::StreamRequest, FieldError> ParseRecordingRequest(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  mcu::StreamRequest r;
+  r.kind = mcu::StreamRequest::Kind::kRecording;
+  const char* kExpected = "a file name of 1-64 of A-Z a-z 0-9 _ . - (not starting with '.')";
+  auto name = f.String("name", kExpected, 1, 64);
+  if (!f.failed() && !name) f.Fail("name", kExpected, "name is required");
+  if (name && !IsSafeName(*name)) f.Fail("name", kExpected, "name \"" + *name + "\" is not a valid file name");
+  if (name) r.target = *name;
+  if (auto h = Height(f)) r.height = *h;
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  return r;
+}
+
+}  // namespace tessera::signaling::api
