@@ -168,6 +168,9 @@ Result<json, FieldError> ParseObject(std::string_view body) {
       (void)again;
     } catch (const json::parse_error& e) {
       where = fmt::format(" at byte {}", e.byte);
+    } catch (const json::exception&) {
+      // A number too large for a double (1e400) is out_of_range, not a parse_error.
+      where = ": a number out of range";
     }
     return MakeUnexpected(FieldError{"", "a JSON object", "invalid JSON" + where});
   }

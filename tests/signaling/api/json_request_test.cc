@@ -40,6 +40,14 @@ TEST(JsonRequest, InvalidJsonSaysWhere) {
   EXPECT_THAT(RoomError("").message, HasSubstr("invalid JSON"));
 }
 
+TEST(JsonRequest, ANumberTooLargeForADoubleIsInvalidJsonNotACrash) {
+  // Found by api_request_fuzzer: nlohmann reports this as out_of_range, not parse_error.
+  auto r = ParseBroadcastRequest(std::string("{\"kind\":1111111111e1111111111\"h\0e\0\0\0004in\"}", 41));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("invalid JSON"));
+  EXPECT_THAT(RoomError(R"({"id":"x","max_participants":1e400})").message, HasSubstr("invalid JSON"));
+}
+
 TEST(JsonRequest, UnknownFieldsAreNamedWithTheKnownOnes) {
   const FieldError e = RoomError(R"({"id":"x","lockd":true})");
   EXPECT_EQ(e.field, "lockd");
