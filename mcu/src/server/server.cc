@@ -132,10 +132,6 @@ Result<std::vector<StreamInfo>, ControlError> Server::ListStreams(std::string_vi
 
 std::vector<RecordingFile> Server::ListRecordings() const { return conferences_->ListRecordings(); }
 
-void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
-  conferences_->SetEventListener(std::move(listener));
-}
-
 Result<bool, ControlError> Server::CheckPin(std::string_view room, std::string_view pin) const {
   return conferences_->CheckPin(room, pin);
 }

@@ -8,7 +8,7 @@
 #include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
 #include "tessera/signaling/sip/pin_entry.h"
-#include "rate_limiter.h"
+#include "common/rate_limiter.h"
 
 namespace tessera::signaling::sip {
 namespace {

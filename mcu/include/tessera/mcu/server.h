@@ -67,7 +67,6 @@ class Server final : public ConferenceControl {
   Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id) override;
   Result<std::vector<StreamInfo>, ControlError> ListStreams(std::string_view room) const override;
   std::vector<RecordingFile> ListRecordings() const override;
-  void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
   Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const override;
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt) override;
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id) override;

@@ -292,6 +292,7 @@ TEST_F(BaresipWithTessera, ACallerInThePinLobbyHearsOnlyThePromptAndTheRoomDoesN
       offer.replace(p, 10, "a=recvonly");
     tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
     request.headers["Content-Type"] = "application/sdp";
+    tessera::testing::WithTestToken(request);
     auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
     ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
   }

@@ -44,6 +44,10 @@
 #include "tessera/mcu/control.h"
 #include "tessera/signaling/sip/user_agent.h"
 
+namespace tessera::signaling {
+class SourceRateLimiter;
+}  // namespace tessera::signaling
+
 namespace tessera::signaling::sip {
 
 struct ConferenceDialInOptions {
@@ -66,8 +70,6 @@ struct ConferenceDialInOptions {
   double wrong_pin_burst = 9;  // three calls of three tries
   std::chrono::seconds dial_out_answer_timeout{60};  // an unanswered dial-out is CANCELled then
 };
-
-class SourceRateLimiter;
 
 class ConferenceDialIn final : public UserAgentHandler {
  public:
