@@ -246,6 +246,9 @@ StreamSink::Outcome StreamSink::Attempt() {
     }
     case StreamRequest::Kind::kRecording:
       av_dict_set(&mux_options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+      // Each finished fragment goes to the file at once: without this, libavformat's
+      // buffer held everything but the ftyp box, and a file cut by SIGKILL had no moov.
+      mux.context->flush_packets = 1;
       break;
   }
   if (!(mux.context->oformat->flags & AVFMT_NOFILE)) {
