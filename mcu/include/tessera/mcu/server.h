@@ -72,6 +72,7 @@ class Server final : public ConferenceControl {
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt) override;
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id) override;
   Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id) override;
+  Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id) override;
 
  private:
   void BeginShutdown();
