@@ -107,6 +107,7 @@ void Room::DrainLink(Participant& p, bool video, rtp::TimePoint now) {
   }
   (void)now;
   if (received) counters_.rtp_packets_received.fetch_add(received, std::memory_order_relaxed);
+  if (received && !video) counters_.audio_packets_received.fetch_add(received, std::memory_order_relaxed);
   if (dropped) counters_.packets_dropped.fetch_add(dropped, std::memory_order_relaxed);
 }
 
