@@ -320,6 +320,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     entry->participants[id] = request;
     entry->links[id] = links;
     if (request.lobby) entry->lobby[id] = participant;
+    entry->keyframes_asked[id] = participant->keyframes_asked;
   }
   room->Add(std::move(participant));
   EmitParticipant("participant.joined", result.room_id, id, request);
@@ -392,6 +393,7 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
   entry->participants.erase(it);
   entry->links.erase(std::string(participant_id));  // the room releases the last references
   entry->lobby.erase(std::string(participant_id));
+  entry->keyframes_asked.erase(std::string(participant_id));
   entry->room->Remove(std::string(participant_id), nullptr);
   return {};
 }
@@ -475,6 +477,16 @@ Result<std::string, ControlError> ConferenceManager::TakeDigits(std::string_view
   auto p = LobbyParticipant(room_name, participant_id);
   if (!p) return MakeUnexpected(p.error());
   return (*p)->digits.TakeAll();
+}
+
+Result<uint32_t, ControlError> ConferenceManager::TakeKeyframeRequests(std::string_view room_name,
+                                                                      std::string_view participant_id) {
+  std::lock_guard lock(mutex_);
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  auto asked = found->first->keyframes_asked.find(found->second->first);
+  if (asked == found->first->keyframes_asked.end()) return 0u;
+  return asked->second->exchange(0, std::memory_order_relaxed);
 }
 
 Result<void, ControlError> ConferenceManager::AdmitParticipant(std::string_view room_name,

@@ -107,6 +107,7 @@ void Room::DrainLink(Participant& p, bool video, rtp::TimePoint now) {
   }
   (void)now;
   if (received) counters_.rtp_packets_received.fetch_add(received, std::memory_order_relaxed);
+  if (received && !video) counters_.audio_packets_received.fetch_add(received, std::memory_order_relaxed);
   if (dropped) counters_.packets_dropped.fetch_add(dropped, std::memory_order_relaxed);
 }
 
@@ -133,7 +134,12 @@ void Room::SendReport(Participant& p, bool video, rtp::TimePoint now) {
   rtp::RtcpBuilder builder(std::span<uint8_t>(buffer.data(), kRtcpBufferSize));
   // Feedback (NACK, PLI/FIR) goes at once; the regular report on its RFC 3550 schedule.
   bool feedback = false;
-  if (video && p.video->input) feedback = p.video->input->AppendFeedback(now, builder);
+  if (video && p.video->input) {
+    const auto& sent = p.video->input->stream().stats();
+    const uint64_t before = sent.pli_sent + sent.fir_sent;
+    feedback = p.video->input->AppendFeedback(now, builder);
+    if (sent.pli_sent + sent.fir_sent != before) p.keyframes_asked->fetch_add(1, std::memory_order_relaxed);
+  }
   const bool regular = link.rtcp_schedule().IsRegularDue(now);
   if (!regular && !feedback) return;
   if (regular || feedback) {

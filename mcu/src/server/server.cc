@@ -144,6 +144,10 @@ Result<std::string, ControlError> Server::TakeDigits(std::string_view room, std:
   return conferences_->TakeDigits(room, participant);
 }
 
+Result<uint32_t, ControlError> Server::TakeKeyframeRequests(std::string_view room, std::string_view participant) {
+  return conferences_->TakeKeyframeRequests(room, participant);
+}
+
 Result<void, ControlError> Server::AdmitParticipant(std::string_view room, std::string_view participant) {
   return conferences_->AdmitParticipant(room, participant);
 }

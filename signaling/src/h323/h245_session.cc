@@ -426,7 +426,12 @@ void H245Session::OnOpenLogicalChannel(const h245::OpenLogicalChannel& olc) {
   }
   if (h2250->mediaControlChannel) in.remote_rtcp = FromH245Address(*h2250->mediaControlChannel);
   // Tandberg opens with session 0 and expects a dynamic ID >= 32 from the master.
-  if (in.session_id == 0 && master_.value_or(true)) in.session_id = next_dynamic_session_++;
+  // The ack's sessionID is INTEGER(1..255): a peer that keeps opening session-0 channels
+  // runs out of dynamic IDs (found by h245_session_fuzzer: the ack did not encode).
+  if (in.session_id == 0 && master_.value_or(true)) {
+    if (next_dynamic_session_ > 255) return RejectChannel(number, 9);
+    in.session_id = next_dynamic_session_++;
+  }
   auto answer = listener_.OnH245ChannelOffered(in);
   if (!answer) return RejectChannel(number, 2);
   auto rtp = ToH245Address(answer->local_rtp);
@@ -436,7 +441,7 @@ void H245Session::OnOpenLogicalChannel(const h245::OpenLogicalChannel& olc) {
   auto& ack = m.set_response().set_openLogicalChannelAck();
   ack.forwardLogicalChannelNumber = number;
   auto& params = ack.forwardMultiplexAckParameters.emplace().set_h2250LogicalChannelAckParameters();
-  params.sessionID = in.session_id;
+  if (in.session_id != 0) params.sessionID = in.session_id;  // 0 (we are slave) cannot be acked: left out
   params.mediaChannel = std::move(*rtp);
   params.mediaControlChannel = std::move(*rtcp);
   if (h2250->dynamicRTPPayloadType) params.dynamicRTPPayloadType = *h2250->dynamicRTPPayloadType;

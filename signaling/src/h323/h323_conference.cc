@@ -111,6 +111,10 @@ class H323Conference::Leg final : public H323CallEvents {
       return connection_->Hangup(RefusalFor(updated.error()));
     }
     request_ = std::move(r);
+    if (media.video.receiving && !keyframe_poll_) {
+      keyframe_poll_ = std::make_unique<boost::asio::steady_timer>(owner_.io_);
+      ScheduleKeyframePoll();
+    }
   }
 
   void OnCallKeyframeRequest() override {
@@ -138,6 +142,7 @@ class H323Conference::Leg final : public H323CallEvents {
 
   void OnCallEnded(const CallEnd& end) override {
     if (poll_) poll_->cancel();
+    if (keyframe_poll_) keyframe_poll_->cancel();
     auto removed = owner_.control_.RemoveParticipant(room_id_, participant_id_);
     TLOG_INFO(kLog, "call {} left room {} (cause {}{}{})", connection_->id(), room_id_, end.reason.cause,
               end.reason.detail.empty() ? "" : ": ", end.reason.detail);
@@ -189,6 +194,28 @@ class H323Conference::Leg final : public H323CallEvents {
     }
     if (lobby_ && !goodbye_at_ && now >= lobby_deadline_) SayGoodbye();
     if (lobby_) SchedulePoll();
+  }
+
+  void ScheduleKeyframePoll() {
+    keyframe_poll_->expires_after(owner_.options_.keyframe_poll);
+    keyframe_poll_->async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+      if (ec || !alive.lock()) return;
+      PollKeyframes();
+    });
+  }
+
+  // The core's keyframe requests for the peer's video become videoFastUpdatePicture.
+  void PollKeyframes() {
+    auto asked = owner_.control_.TakeKeyframeRequests(room_id_, participant_id_);
+    if (!asked) {
+      // A core that does not report them, or a participant already gone: stop asking.
+      TLOG_DEBUG(kLog, "call {}: no keyframe requests from the core: {}", connection_->id(), asked.error().message);
+      return;
+    }
+    if (*asked > 0 && request_.streams[1].receive) {
+      connection_->RequestKeyframe();
+    }
+    ScheduleKeyframePoll();
   }
 
   // False if the call was ended (this is gone).
@@ -245,6 +272,8 @@ class H323Conference::Leg final : public H323CallEvents {
   std::chrono::steady_clock::time_point last_digit_;
   std::chrono::steady_clock::time_point lobby_deadline_;
   std::optional<std::chrono::steady_clock::time_point> goodbye_at_;
+  // videoFastUpdatePicture for the core's keyframe requests.
+  std::unique_ptr<boost::asio::steady_timer> keyframe_poll_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

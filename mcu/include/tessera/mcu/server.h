@@ -84,6 +84,7 @@ class Server final : public ConferenceControl {
   std::vector<RoomStats> GetRoomStats() const override;
   Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
+  Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id) override;
 
  private:
   void BeginShutdown();

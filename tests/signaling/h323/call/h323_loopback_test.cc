@@ -11,6 +11,8 @@
 #include <boost/asio/write.hpp>
 
 #include <functional>
+#include <map>
+#include <utility>
 
 #include "support/fake_conference.h"
 #include "tessera/base/log.h"
@@ -51,12 +53,19 @@ class Conference : public testing::FakeConference {
     admitted.push_back(std::string(id));
     return {};
   }
+  // The core's keyframe requests, as the engine's PLI/FIR for the participant's video counts them.
+  Result<uint32_t, mcu::ControlError> TakeKeyframeRequests(std::string_view, std::string_view id) override {
+    ++keyframe_polls;
+    return std::exchange(keyframes_asked[std::string(id)], 0u);
+  }
   const mcu::ParticipantRequest* LastUpdate() const {
     for (auto it = calls.rbegin(); it != calls.rend(); ++it)
       if (it->method == "update") return &it->request;
     return nullptr;
   }
   std::vector<std::string> admitted;
+  std::map<std::string, uint32_t> keyframes_asked;
+  int keyframe_polls = 0;
 
  private:
   uint16_t base_;
@@ -183,6 +192,26 @@ INSTANTIATE_TEST_SUITE_P(AllH245Modes, H323Modes,
                            return std::string(param_info.param.fast_start ? "FastStart" : "SlowStart") +
                                   (param_info.param.tunnelling ? "Tunnelled" : "SeparateH245");
                          });
+
+TEST_F(H323Loopback, TheCoresKeyframeRequestsBecomeVideoFastUpdatePictureToThePeer) {
+  auto call = Dial("1000", DialMode{.fast_start = false, .tunnelling = true});
+  ASSERT_TRUE(RunUntil([&] { return Flowing(a_.conference.LastUpdate()) && Flowing(b_.conference.LastUpdate()); }));
+  // A's leg polls the core while B's video comes in; nothing asked, nothing sent.
+  const int polls = a_.conference.keyframe_polls;
+  ASSERT_TRUE(RunUntil([&] { return a_.conference.keyframe_polls >= polls + 2; }));
+  EXPECT_EQ(b_.conference.Count("keyframe"), 0u);
+  // A's engine sent a PLI for B's video: B hears videoFastUpdatePicture and asks its room.
+  a_.conference.keyframes_asked[a_.conference.participants.at(0)] = 1;
+  ASSERT_TRUE(RunUntil([&] { return b_.conference.Count("keyframe") == 1; }));
+  EXPECT_EQ(b_.conference.calls.back().method, "keyframe");
+  EXPECT_EQ(b_.conference.calls.back().participant, b_.conference.participants.at(0));
+  // Taken once: later polls find nothing more to send.
+  const int after = a_.conference.keyframe_polls;
+  ASSERT_TRUE(RunUntil([&] { return a_.conference.keyframe_polls >= after + 2; }));
+  EXPECT_EQ(b_.conference.Count("keyframe"), 1u);
+  call->Hangup({});
+  ASSERT_TRUE(RunUntil([&] { return a_.conference.participants.empty() && b_.conference.participants.empty(); }));
+}
 
 TEST_F(H323Loopback, DigitsFromUserInputIndicationOpenAPinRoom) {
   auto call = Dial("4711", DialMode{.fast_start = false, .tunnelling = true});

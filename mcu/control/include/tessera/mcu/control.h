@@ -223,6 +223,15 @@ class ConferenceControl {
     (void)room_id_or_alias, (void)participant_id;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no lobby"});
   }
+  // How many keyframes the core asked of the participant's incoming video (RTCP PLI/FIR on
+  // the wire, at most a few per second) since the last call. Protocols with a request of
+  // their own (H.245 videoFastUpdatePicture) poll this and send that too: many room systems
+  // ignore RTCP feedback. Never blocks.
+  virtual Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room_id_or_alias,
+                                                              std::string_view participant_id) {
+    (void)room_id_or_alias, (void)participant_id;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core does not report keyframe needs"});
+  }
   // Moves a lobby participant into the room: mixed, shown, hearing the mix.
   virtual Result<void, ControlError> AdmitParticipant(std::string_view room_id_or_alias,
                                                       std::string_view participant_id) {

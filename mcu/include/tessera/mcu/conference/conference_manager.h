@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,7 @@ class ConferenceManager {
   Result<void, ControlError> PlayPrompt(std::string_view room, std::string_view participant_id, Prompt prompt);
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id);
+  Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id);
 
   Result<StreamInfo, ControlError> StartStream(std::string_view room, const StreamRequest& request);
   Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id);
@@ -83,6 +85,8 @@ class ConferenceManager {
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
     // Participants waiting in the lobby (PIN rooms): their prompt and digit queue.
     std::map<std::string, std::shared_ptr<Participant>> lobby;
+    // Keyframes asked of each participant's incoming video (Participant::keyframes_asked).
+    std::map<std::string, std::shared_ptr<std::atomic<uint32_t>>> keyframes_asked;
   };
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;

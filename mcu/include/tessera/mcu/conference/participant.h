@@ -93,6 +93,9 @@ struct Participant {
   PromptPlayer prompt_player;      // audio strand
   InbandDtmfDetector inband_dtmf;  // audio strand
   DigitQueue digits;               // audio strand -> control thread
+  // Keyframe requests (PLI/FIR) sent for its incoming video: video strand -> control thread
+  // (ConferenceControl::TakeKeyframeRequests), shared with the manager's registry.
+  std::shared_ptr<std::atomic<uint32_t>> keyframes_asked = std::make_shared<std::atomic<uint32_t>>(0);
 
   bool has_video_source() const { return synthetic || (video && video->input); }
   bool has_audio_source() const { return synthetic || (audio && audio->input); }

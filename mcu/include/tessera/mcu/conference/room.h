@@ -67,6 +67,7 @@ struct RoomCounters {
   std::atomic<uint64_t> frames_decoded{0};
   std::atomic<uint64_t> rtp_packets_sent{0};
   std::atomic<uint64_t> rtp_packets_received{0};
+  std::atomic<uint64_t> audio_packets_received{0};  // of rtp_packets_received: audio and its events
   std::atomic<uint64_t> packets_dropped{0};  // malformed, unknown payload type, queue overflow
   std::atomic<uint64_t> keyframes_forced{0};
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start

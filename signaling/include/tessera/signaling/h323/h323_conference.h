@@ -11,9 +11,11 @@
 // and the OpenLogicalChannelAcks carry) with provisional receive-only streams; every change
 // of the H.245 channels (fast start, OLC/Ack, CLC) becomes UpdateParticipant; the call's end
 // (RELEASE COMPLETE, endSessionCommand, a TCP close) RemoveParticipant.
-// videoFastUpdatePicture → RequestKeyframe. PIN rooms: the participant waits in the lobby
-// and the PIN is read from userInputIndication / Keypad digits and the core's own DTMF
-// (RFC 2833, polled), as for SIP.
+// videoFastUpdatePicture → RequestKeyframe; the other way, while the peer's video channel
+// is open the leg polls TakeKeyframeRequests (the core's PLI/FIR for that video, which many
+// room systems ignore) and sends videoFastUpdatePicture for them. PIN rooms: the
+// participant waits in the lobby and the PIN is read from userInputIndication / Keypad
+// digits and the core's own DTMF (RFC 2833, polled), as for SIP.
 //
 // Thread: the control io_context thread.
 
@@ -31,6 +33,7 @@ namespace tessera::signaling::h323 {
 
 struct H323ConferenceOptions {
   std::chrono::milliseconds digit_poll{100};
+  std::chrono::milliseconds keyframe_poll{200};  // the core rate-limits its requests (300 ms)
   std::chrono::milliseconds interdigit_timeout{4000};
   std::chrono::milliseconds goodbye{1500};
   std::chrono::seconds lobby_timeout{60};
