@@ -3,6 +3,7 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <mutex>
 
 #include "tessera/mixer/video/text_renderer.h"
 
@@ -22,6 +23,10 @@ class FreeTypeTextRenderer final : public TextRenderer {
   FreeTypeTextRenderer& operator=(const FreeTypeTextRenderer&) = delete;
 
   AlphaBitmap Render(std::string_view utf8, int pixel_size, int max_width) override {
+    // One FT_Face must not be used by two threads at once, and the rooms of a server share
+    // this renderer from their own strands. Labels are rendered when a scene changes, never
+    // per frame, so the lock is not on the media path's per-frame work.
+    std::lock_guard lock(mutex_);
     AlphaBitmap out;
     if (pixel_size < 4 || max_width <= 0 || FT_Set_Pixel_Sizes(face_, 0, static_cast<FT_UInt>(pixel_size)) != 0) {
       return out;
@@ -95,6 +100,7 @@ class FreeTypeTextRenderer final : public TextRenderer {
     }
   }
 
+  std::mutex mutex_;
   FT_Library library_;
   FT_Face face_;
 };

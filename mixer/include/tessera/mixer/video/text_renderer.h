@@ -35,7 +35,7 @@ class TextRenderer {
   // the text advances and as high as the font's ascent plus descent, baseline included, so
   // lines of different text line up. Text wider than `max_width` is cut at a character and
   // ends with an ellipsis (…); invalid UTF-8 shows as U+FFFD. An empty string or a size
-  // below 4 pixels gives an empty bitmap.
+  // below 4 pixels gives an empty bitmap. Any thread: one renderer serves every room.
   virtual AlphaBitmap Render(std::string_view utf8, int pixel_size, int max_width) = 0;
 };
 
