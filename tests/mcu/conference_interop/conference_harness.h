@@ -18,6 +18,7 @@
 #include "tessera/mcu/worker_pool.h"
 #include "tessera/testing/subprocess.h"
 #include "tessera/testing/temp_dir.h"
+#include "tessera/testing/tone_power.h"
 #include "udp_relay.h"
 
 namespace tessera::mcu::conference::testing {
@@ -97,11 +98,8 @@ std::vector<uint8_t> ReadI420Frame(const std::filesystem::path& file, int width,
 int CountI420Frames(const std::filesystem::path& file, int width, int height);
 // Mono 16-bit samples of a WAV file.
 std::vector<int16_t> ReadWav(const std::filesystem::path& file);
-// Relative power of `hz` in the samples (Goertzel, normalised by the signal's energy).
-double TonePower(const std::vector<int16_t>& samples, int sample_rate, double hz);
-// TonePower averaged over 250 ms windows: a tone that wanders by a fraction of a hertz over
-// seconds (a sender's clock against the mixer's, jitter-buffer stretching) escapes one long
-// Goertzel window but not short ones.
-double MeanTonePower(const std::vector<int16_t>& samples, int sample_rate, double hz);
+// Tone measures (tessera/testing/tone_power.h), under the names the tests use.
+using tessera::testing::MeanTonePower;
+using tessera::testing::TonePower;
 
 }  // namespace tessera::mcu::conference::testing

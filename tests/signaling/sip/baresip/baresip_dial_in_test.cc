@@ -135,6 +135,26 @@ class BaresipWithTessera : public ::testing::Test {
     return StartSender(spec, AnswerPort(r->body, "video"), AnswerPort(r->body, "audio"), 40);
   }
 
+  // A receive-only ffmpeg endpoint added through the HTTP API, recording the room's mix
+  // for `seconds` to recorder.yuv/recorder.wav; null (and a failure) if it could not join.
+  std::unique_ptr<Subprocess> AddRecorder(int seconds) {
+    const uint16_t video = FreeEvenPort(), audio = FreeEvenPort();
+    auto recorder = StartRecorder(temp_.path(), "recorder", video, audio, seconds);
+    if (!recorder) return nullptr;
+    std::string offer = EndpointOffer(video, audio, "opus");
+    for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
+      offer.replace(p, 10, "a=recvonly");
+    tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
+    request.headers["Content-Type"] = "application/sdp";
+    tessera::testing::WithTestToken(request);
+    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
+    if (!r || r->status != 201) {
+      ADD_FAILURE() << "recorder not added: " << (r ? r->body : "no answer");
+      return nullptr;
+    }
+    return recorder;
+  }
+
   // Converts a PNG snapshot to I420 at the rung's size; empty if it does not decode (yet).
   std::vector<uint8_t> Decode(const std::filesystem::path& png) {
     const auto yuv = temp_.path() / "snapshot.yuv";
@@ -187,19 +207,8 @@ TEST_P(BaresipDialIn, ReceivesTheComposedPictureAndTheMixWithoutItsOwnVoice) {
   ASSERT_TRUE(red && green) << "ffmpeg is needed";
 
   // A plain-RTP recorder in the same room: it must hear the softphone too.
-  const uint16_t rec_video = FreeEvenPort(), rec_audio = FreeEvenPort();
-  auto recorder = StartRecorder(temp_.path(), "recorder", rec_video, rec_audio, 10);
+  auto recorder = AddRecorder(10);
   ASSERT_TRUE(recorder);
-  {
-    std::string offer = EndpointOffer(rec_video, rec_audio, "opus");
-    for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
-      offer.replace(p, 10, "a=recvonly");
-    tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
-    request.headers["Content-Type"] = "application/sdp";
-    tessera::testing::WithTestToken(request);
-    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
-    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
-  }
 
   BaresipOptions options;
   options.dir = temp_.path() / "baresip";
@@ -283,19 +292,8 @@ TEST_F(BaresipWithTessera, ACallerInThePinLobbyHearsOnlyThePromptAndTheRoomDoesN
   StartTessera("pin = \"4321\"\n");
   auto red = AddFeed({"Red", "0xFF0000", 440, codecs::CodecId::kOpus}, "opus");
   ASSERT_TRUE(red) << "ffmpeg is needed";
-  const uint16_t rec_video = FreeEvenPort(), rec_audio = FreeEvenPort();
-  auto recorder = StartRecorder(temp_.path(), "recorder", rec_video, rec_audio, 8);
+  auto recorder = AddRecorder(8);
   ASSERT_TRUE(recorder);
-  {
-    std::string offer = EndpointOffer(rec_video, rec_audio, "opus");
-    for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
-      offer.replace(p, 10, "a=recvonly");
-    tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
-    request.headers["Content-Type"] = "application/sdp";
-    tessera::testing::WithTestToken(request);
-    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
-    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
-  }
 
   BaresipOptions options;
   options.dir = temp_.path() / "baresip";

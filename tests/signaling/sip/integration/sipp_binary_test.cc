@@ -25,6 +25,7 @@
 #include "tessera/base/video_frame.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/video/video_encoder.h"
+#include "tessera/testing/tone_power.h"
 #include "tessera/testing/udp_pcap.h"
 #include "tessera/testing/paths.h"
 #include "test_certificate.h"
@@ -207,20 +208,6 @@ bool WriteRedH264Pcap(const std::filesystem::path& path) {
   return tessera::testing::WritePcapUdp(path, datagrams);
 }
 
-// Relative power of `hz` in 16-bit mono samples (Goertzel, over the signal's energy).
-double TonePowerOf(const std::vector<int16_t>& s, double rate, double hz) {
-  const double w = 2 * M_PI * hz / rate, coeff = 2 * std::cos(w);
-  double s1 = 0, s2 = 0, energy = 0;
-  for (int16_t x : s) {
-    const double s0 = x + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += double(x) * x;
-  }
-  const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  return energy > 0 ? 2 * power / (static_cast<double>(s.size()) * energy) : 0;
-}
-
 }  // namespace
 
 TEST_F(TesseraSip, ARoomSystemSendingPcmuAndH264FromACaptureIsSeenAndHeardInTheMix) {
@@ -277,16 +264,9 @@ TEST_F(TesseraSip, ARoomSystemSendingPcmuAndH264FromACaptureIsSeenAndHeardInTheM
   ASSERT_GT(bytes.size(), 44u + 48000 * 2) << "under 1 s of audio";
   std::vector<int16_t> samples((bytes.size() - 44) / 2);
   std::memcpy(samples.data(), bytes.data() + 44, samples.size() * 2);
-  // Measured in 250 ms windows: over seconds, the tone drifts by a fraction of a hertz (the
-  // sender's clock against the mixer's) and one long Goertzel window would miss it.
-  double sum = 0;
-  int windows = 0;
-  for (size_t at = 0; at + 12000 <= samples.size(); at += 12000, ++windows)
-    sum += TonePowerOf(std::vector<int16_t>(samples.begin() + static_cast<std::ptrdiff_t>(at),
-                                            samples.begin() + static_cast<std::ptrdiff_t>(at + 12000)),
-                       48000, 660);
-  ASSERT_GT(windows, 0);
-  EXPECT_GT(sum / windows, 0.5) << "mean power share of 660 Hz in " << windows << " windows";
+  // In 250 ms windows: over seconds the tone drifts by a fraction of a hertz (the sender's
+  // clock against the mixer's) and one long Goertzel window would miss it.
+  EXPECT_GT(tessera::testing::MeanTonePower(samples, 48000, 660), 0.5);
 }
 
 // PIN room 3000 (PIN 1234): the caller waits in the lobby, keys the PIN, and is admitted;
