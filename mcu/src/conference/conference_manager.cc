@@ -16,7 +16,9 @@ namespace {
 constexpr log::Component kLog{"conference", log::Tag::kMedia};
 constexpr auto kNetworkWait = std::chrono::seconds(5);
 
-ControlError Error(ControlError::Kind kind, std::string message) { return ControlError{kind, std::move(message)}; }
+ControlError Error(ControlError::Kind kind, std::string message) {
+  return ControlError{kind, std::move(message)};
+}
 
 uint32_t RandomU32() {
   thread_local std::mt19937 rng{std::random_device{}()};
@@ -50,10 +52,10 @@ Result<SrtpRequest, std::string> MakeLocalKey(const SrtpRequest& theirs) {
   return ours;
 }
 
-constexpr const char* kSyntheticNames[] = {"Ada Lovelace", "Grace Hopper", "Alan Turing",   "Katherine Johnson",
+constexpr const char* kSyntheticNames[] = {"Ada Lovelace",   "Grace Hopper",   "Alan Turing",     "Katherine Johnson",
                                            "Linus Torvalds", "Barbara Liskov", "Edsger Dijkstra", "Margaret Hamilton",
-                                           "Dennis Ritchie", "Frances Allen",  "Claude Shannon", "Radia Perlman",
-                                           "Ken Thompson",   "Hedy Lamarr",    "John McCarthy",  "Sophie Wilson"};
+                                           "Dennis Ritchie", "Frances Allen",  "Claude Shannon",  "Radia Perlman",
+                                           "Ken Thompson",   "Hedy Lamarr",    "John McCarthy",   "Sophie Wilson"};
 
 // The media parts of a leg (its link, SSRC and timestamps are the caller's): decoder when
 // the endpoint sends, output choice or encodings when it receives.
@@ -102,48 +104,56 @@ Result<AudioLeg, std::string> BuildAudioLeg(const MediaStreamRequest& s) {
 ConferenceManager::ConferenceManager(const Config& config, boost::asio::io_context& network,
                                      boost::asio::io_context& media, int media_threads)
     : config_(config),
+      layouts_(config.layouts),
       network_(network),
       media_(media),
       parallel_for_(media, media_threads),
       ports_(config.rtp.address, config.rtp.port_min, config.rtp.port_max) {
   auto text = mixer::CreateFreeTypeTextRenderer(mixer::kDefaultFontPath);
-  if (text) text_ = std::move(*text);
-  else TLOG_WARN(kLog, "participant names will not be drawn: {}", text.error());
+  if (text)
+    text_ = std::move(*text);
+  else
+    TLOG_WARN(kLog, "participant names will not be drawn: {}", text.error());
   stream::StreamManagerOptions streaming;
   streaming.recordings_dir = config.streaming.recordings_dir;
   streaming.hls_dir = config.streaming.hls_dir;
   streams_ = std::make_unique<stream::StreamManager>(streaming, [this](const ControlEvent& e) { events_.Emit(e); });
 }
 
-ConferenceManager::~ConferenceManager() { Stop(); }
+ConferenceManager::~ConferenceManager() {
+  Stop();
+}
 
 void ConferenceManager::Start() {
   std::vector<std::string> watched;
   {
-  std::lock_guard lock(mutex_);
-  for (const RoomConfig& rc : config_.rooms) {
-    std::vector<RungConfig> rungs;
-    for (const RungConfig& r : config_.rungs)
-      if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
-    Entry& entry = rooms_[rc.id];
-    entry.settings = rc;
-    entry.room = std::make_unique<Room>(rc, std::move(rungs), media_, parallel_for_, network_, text_.get());
-    entry.room->SetEventSink(&events_);
-    entry.room->Start();
-    for (int i = 0; i < rc.demo_participants; ++i) {
-      auto demo = MakeSynthetic(*entry.room, i);
-      // Registered like any participant, so the control API can mute, rename, pin and kick it.
-      ParticipantRequest as_request;
-      as_request.display_name = demo->name;
-      as_request.protocol = demo->protocol;
-      entry.participants[demo->id] = std::move(as_request);
-      entry.room->Add(std::move(demo));
+    std::lock_guard lock(mutex_);
+    for (const RoomConfig& rc : config_.rooms) {
+      std::vector<RungConfig> rungs;
+      for (const RungConfig& r : config_.rungs)
+        if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end())
+          rungs.push_back(r);
+      Entry& entry = rooms_[rc.id];
+      entry.settings = rc;
+      entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
+                                          media_, parallel_for_, network_, text_.get());
+      entry.room->SetEventSink(&events_);
+      entry.room->Start();
+      for (int i = 0; i < rc.demo_participants; ++i) {
+        auto demo = MakeSynthetic(*entry.room, i);
+        // Registered like any participant, so the control API can mute, rename, pin and kick it.
+        ParticipantRequest as_request;
+        as_request.display_name = demo->name;
+        as_request.protocol = demo->protocol;
+        entry.participants[demo->id] = std::move(as_request);
+        entry.room->Add(std::move(demo));
+      }
     }
+    for (auto& [id, entry] : rooms_)
+      if (entry.room->config().watch) watched.push_back(id);
   }
-  for (auto& [id, entry] : rooms_)
-    if (entry.room->config().watch) watched.push_back(id);
-  }
-  for (const std::string& id : watched) StartWatch(id);
+  for (const std::string& id : watched)
+    StartWatch(id);
 }
 
 void ConferenceManager::Stop() {
@@ -166,7 +176,8 @@ void ConferenceManager::Stop() {
   }
   // Bounded: a media loop that is not running (a server being torn down before Run)
   // cannot confirm; the rooms are then destroyed with the loop already stopped.
-  for (auto& f : stopped) f.wait_for(std::chrono::seconds(2));
+  for (auto& f : stopped)
+    f.wait_for(std::chrono::seconds(2));
   std::lock_guard lock(mutex_);
   rooms_.clear();
   stopped_late_.clear();
@@ -197,10 +208,22 @@ ConferenceManager::FindParticipant(std::string_view room_name, std::string_view 
 
 RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
   const RoomConfig& c = entry.settings;
-  RoomSummary summary{c.id,         c.name,  c.aliases, c.locked, !c.pin.empty(),
-                      false,        entry.room->counters().participants.load(), c.max_participants};
+  RoomSummary summary{c.id,
+                      c.name,
+                      c.aliases,
+                      c.locked,
+                      !c.pin.empty(),
+                      false,
+                      entry.room->counters().participants.load(),
+                      c.max_participants};
   summary.layout = c.layout;
-  for (const RungConfig& r : entry.room->rungs()) summary.rungs.push_back(r.name);
+  if (entry.posted_layout) {
+    summary.custom_layout = DescribeCustomLayout(*entry.posted_layout);
+  } else if (auto spec = layouts_.Find(c.layout); spec && spec->family == mixer::LayoutFamily::kCustom) {
+    summary.custom_layout = DescribeCustomLayout(*spec);
+  }
+  for (const RungConfig& r : entry.room->rungs())
+    summary.rungs.push_back(r.name);
   return summary;
 }
 
@@ -214,7 +237,8 @@ std::optional<RoomSummary> ConferenceManager::FindRoom(std::string_view id_or_al
 std::vector<RoomSummary> ConferenceManager::ListRooms() const {
   std::lock_guard lock(mutex_);
   std::vector<RoomSummary> rooms;
-  for (auto& [id, entry] : rooms_) rooms.push_back(SummaryOf(entry));
+  for (auto& [id, entry] : rooms_)
+    rooms.push_back(SummaryOf(entry));
   return rooms;
 }
 
@@ -229,7 +253,8 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
   using Kind = ControlError::Kind;
   int audio_streams = 0;
   int video_streams = 0;
-  for (const MediaStreamRequest& s : request.streams) (s.kind == MediaKind::kAudio ? audio_streams : video_streams)++;
+  for (const MediaStreamRequest& s : request.streams)
+    (s.kind == MediaKind::kAudio ? audio_streams : video_streams)++;
   if (request.streams.empty()) return MakeUnexpected(Error(Kind::kBadRequest, "no media streams"));
   if (audio_streams > 1 || video_streams > 1)
     return MakeUnexpected(Error(Kind::kBadRequest, "at most one audio and one video stream per participant"));
@@ -264,18 +289,21 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
   auto fail = [&](Kind kind, std::string message) -> Result<ParticipantResult, ControlError> {
     if (!links.empty())
       boost::asio::post(network_, [links = std::move(links)] {
-        for (auto& link : links) link->Close();
+        for (auto& link : links)
+          link->Close();
       });
     TLOG_WARN(kLog, "room {}: refused {} ({}): {}", result.room_id, request.remote, request.protocol, message);
     return MakeUnexpected(Error(kind, std::move(message)));
   };
 
-  const std::string local_address = config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
+  const std::string local_address =
+      config_.rtp.public_address.empty() ? config_.rtp.address : config_.rtp.public_address;
   for (const MediaStreamRequest& s : request.streams) {
     const bool video = s.kind == MediaKind::kVideo;
     const char* what = video ? "video" : "audio";
     if (codecs::IsVideo(s.format.codec) != video)
-      return fail(Kind::kBadRequest, std::string(what) + " stream with codec " + std::string(codecs::CodecName(s.format.codec)));
+      return fail(Kind::kBadRequest,
+                  std::string(what) + " stream with codec " + std::string(codecs::CodecName(s.format.codec)));
     const uint32_t ssrc = RandomU32();
     std::optional<SrtpRequest> local_srtp;
     if (s.srtp) {
@@ -283,9 +311,8 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
       if (!key) return fail(Kind::kBadRequest, std::string(what) + ": " + key.error());
       local_srtp = std::move(*key);
     }
-    auto link = OnNetwork(network_, [&] {
-      return RtpLink::Create(network_, ports_, s, ssrc, "tessera-" + id, local_srtp);
-    });
+    auto link =
+        OnNetwork(network_, [&] { return RtpLink::Create(network_, ports_, s, ssrc, "tessera-" + id, local_srtp); });
     if (!link) return fail(Kind::kInternal, "the network thread did not answer");
     if (!*link) {
       const std::string& message = link->error();
@@ -294,8 +321,8 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     }
     std::shared_ptr<RtpLink> rtp_link = **link;
     links.push_back(rtp_link);
-    result.streams.push_back(MediaStreamResult{local_address, rtp_link->local_rtp_port(), rtp_link->local_rtcp_port(),
-                                               ssrc, local_srtp});
+    result.streams.push_back(
+        MediaStreamResult{local_address, rtp_link->local_rtp_port(), rtp_link->local_rtcp_port(), ssrc, local_srtp});
     if (video) {
       auto leg = BuildVideoLeg(s, ssrc, room->rungs());
       if (!leg) return fail(Kind::kBadRequest, leg.error());
@@ -312,7 +339,8 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
   }
 
   boost::asio::post(network_, [links] {
-    for (auto& link : links) link->Start();
+    for (auto& link : links)
+      link->Start();
   });
   {
     std::lock_guard lock(mutex_);
@@ -419,7 +447,7 @@ Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view ro
 }
 
 Result<StreamInfo, ControlError> ConferenceManager::StartStream(std::string_view room_name,
-                                                               const StreamRequest& request) {
+                                                                const StreamRequest& request) {
   // Under mutex_: DeleteRoom cannot take the room away meanwhile.
   std::lock_guard lock(mutex_);
   Entry* entry = Lookup(room_name);
@@ -447,7 +475,9 @@ Result<std::vector<StreamInfo>, ControlError> ConferenceManager::ListStreams(std
   return streams_->List(id);
 }
 
-std::vector<RecordingFile> ConferenceManager::ListRecordings() const { return streams_->ListRecordings(); }
+std::vector<RecordingFile> ConferenceManager::ListRecordings() const {
+  return streams_->ListRecordings();
+}
 
 Result<bool, ControlError> ConferenceManager::CheckPin(std::string_view room_name, std::string_view pin) const {
   std::lock_guard lock(mutex_);
@@ -480,7 +510,7 @@ Result<std::string, ControlError> ConferenceManager::TakeDigits(std::string_view
 }
 
 Result<uint32_t, ControlError> ConferenceManager::TakeKeyframeRequests(std::string_view room_name,
-                                                                      std::string_view participant_id) {
+                                                                       std::string_view participant_id) {
   std::lock_guard lock(mutex_);
   auto found = FindParticipant(room_name, participant_id);
   if (!found) return MakeUnexpected(found.error());

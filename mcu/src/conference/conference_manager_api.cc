@@ -32,8 +32,9 @@ bool IsName(std::string_view s) {
   });
 }
 
-// The checks ParseRoom makes on a [[rooms]] table, for the fields the request set.
-Result<void, ControlError> CheckSettings(const RoomSettings& s) {
+// The checks ParseRoom makes on a [[rooms]] table, for the fields the request set (the
+// layout name is checked by ConferenceManager::CheckSettings, which knows the catalogue).
+Result<void, ControlError> CheckFields(const RoomSettings& s) {
   using Kind = ControlError::Kind;
   if (s.aliases)
     for (const std::string& a : *s.aliases)
@@ -44,8 +45,6 @@ Result<void, ControlError> CheckSettings(const RoomSettings& s) {
     if (!digits || s.pin->size() < 4 || s.pin->size() > 12)
       return MakeUnexpected(Error(Kind::kBadRequest, "pin must be 4 to 12 digits, or \"\" for none"));
   }
-  if (s.layout && !mixer::FindNamedLayout(*s.layout))
-    return MakeUnexpected(Error(Kind::kBadRequest, "unknown layout \"" + *s.layout + "\""));
   if (s.max_participants && (*s.max_participants < 1 || *s.max_participants > 100000))
     return MakeUnexpected(Error(Kind::kBadRequest, "max_participants must be 1 to 100000"));
   return {};
@@ -62,6 +61,13 @@ void Apply(const RoomSettings& s, RoomConfig& c) {
 }
 
 }  // namespace
+
+Result<void, ControlError> ConferenceManager::CheckSettings(const RoomSettings& s) const {
+  if (auto ok = CheckFields(s); !ok) return ok;
+  if (s.layout && !layouts_.Find(*s.layout))
+    return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "unknown layout \"" + *s.layout + "\""));
+  return {};
+}
 
 Result<void, ControlError> ConferenceManager::CheckNames(const RoomConfig& settings, const Entry* self) const {
   std::vector<std::string> names = settings.aliases;
@@ -97,7 +103,8 @@ Result<RoomSummary, ControlError> ConferenceManager::CreateRoom(const RoomSettin
     std::erase(deleted_, rc.id);
     Entry& entry = rooms_[rc.id];
     entry.settings = rc;
-    entry.room = std::make_unique<Room>(rc, std::move(rungs), media_, parallel_for_, network_, text_.get());
+    entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
+                                        media_, parallel_for_, network_, text_.get());
     entry.room->SetEventSink(&events_);
     entry.room->Start();
     summary = SummaryOf(entry);
@@ -121,7 +128,9 @@ Result<RoomSummary, ControlError> ConferenceManager::UpdateRoom(std::string_view
     RoomConfig next = entry->settings;
     Apply(changes, next);
     if (auto ok = CheckNames(next, entry); !ok) return MakeUnexpected(ok.error());
-    if (changes.layout && *changes.layout != entry->settings.layout) layout = mixer::FindNamedLayout(*changes.layout);
+    if (changes.layout && (*changes.layout != entry->settings.layout || entry->posted_layout))
+      layout = layouts_.Find(*changes.layout);
+    if (layout) entry->posted_layout.reset();
     entry->settings = std::move(next);
     if (layout) entry->room->SetLayout(*layout);
     summary = SummaryOf(*entry);
@@ -213,6 +222,23 @@ Result<void, ControlError> ConferenceManager::SetLayout(std::string_view room, s
   return {};
 }
 
+Result<void, ControlError> ConferenceManager::SetCustomLayout(std::string_view room, const CustomLayout& layout) {
+  auto spec = BuildCustomLayout("custom", layout);
+  if (!spec) return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "layout." + spec.error().front()));
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(room);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room) + "\""));
+    entry->posted_layout = *spec;
+    entry->settings.layout = "custom";
+    entry->room->SetLayout(std::move(*spec));
+    id = entry->settings.id;
+  }
+  events_.Emit(ControlEvent{"layout.changed", id, {}, {{"layout", "custom"}}});
+  return {};
+}
+
 std::vector<RoomStats> ConferenceManager::GetRoomStats() {
   std::vector<RoomStats> all;
   std::vector<std::future<Room::Snapshot>> snapshots;
@@ -260,17 +286,28 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
   return all;
 }
 
-Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::string_view room, int width, int height) {
+Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::string_view room, int width, int height,
+                                                                         const LayoutChoice& asked) {
   using Kind = ControlError::Kind;
   if (width < 16 || width > 1920 || height < 16 || height > 1080 || width % 2 || height % 2)
     return MakeUnexpected(Error(Kind::kBadRequest, "width and height must be even, 16-1920 x 16-1080"));
+  std::optional<mixer::LayoutSpec> spec;
+  if (asked.custom) {
+    auto custom = BuildCustomLayout("custom", *asked.custom);
+    if (!custom) return MakeUnexpected(Error(Kind::kBadRequest, "layout." + custom.error().front()));
+    spec = std::move(*custom);
+  } else if (asked.name) {
+    spec = layouts_.Find(*asked.name);
+    if (!spec) return MakeUnexpected(Error(Kind::kBadRequest, "unknown layout \"" + *asked.name + "\""));
+  }
   auto promise = std::make_shared<std::promise<I420Buffer>>();
   auto future = promise->get_future();
   {
     std::lock_guard lock(mutex_);
     Entry* entry = Lookup(room);
     if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room) + "\""));
-    entry->room->TakePreview({width, height}, [promise](I420Buffer b) { promise->set_value(std::move(b)); });
+    entry->room->TakePreview({width, height}, std::move(spec),
+                             [promise](I420Buffer b) { promise->set_value(std::move(b)); });
   }
   if (future.wait_for(kSnapshotWait) != std::future_status::ready)
     return MakeUnexpected(Error(Kind::kUnavailable, "the room's media loop did not answer in time"));

@@ -11,9 +11,9 @@ namespace {
 constexpr log::Component kLog{"room", log::Tag::kMedia};
 }
 
-Room::Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio::io_context& media,
-           PoolParallelFor& parallel_for, boost::asio::io_context& network, mixer::TextRenderer* text,
-           const RoomOptions& options)
+Room::Room(const RoomConfig& config, mixer::LayoutSpec layout, std::vector<RungConfig> rungs,
+           boost::asio::io_context& media, PoolParallelFor& parallel_for, boost::asio::io_context& network,
+           mixer::TextRenderer* text, const RoomOptions& options)
     : config_(config),
       rungs_(std::move(rungs)),
       options_(options),
@@ -25,8 +25,7 @@ Room::Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio:
       audio_timer_(audio_strand_),
       video_timer_(video_strand_),
       mixer_(mixer::AudioMixerConfig{}) {
-  layout_spec_ = mixer::FindNamedLayout(config_.layout);
-  if (!layout_spec_) layout_spec_ = mixer::FindNamedLayout("auto");
+  layout_spec_ = std::move(layout);
   audio_send_buffer_.resize(RtpLink::kSendBufferSize);
   video_send_buffer_.resize(RtpLink::kSendBufferSize);
   mix_inputs_.reserve(64);
@@ -55,7 +54,8 @@ void Room::Stop(std::function<void()> done) {
     boost::asio::post(video_strand_, [this, done = std::move(done)] {
       video_stopped_ = true;
       video_timer_.cancel();
-      for (auto& p : video_participants_) CloseLinks(*p);
+      for (auto& p : video_participants_)
+        CloseLinks(*p);
       video_participants_.clear();
       counters_.participants.store(0);
       done();
@@ -178,8 +178,10 @@ void Room::AddAudio(const std::shared_ptr<Participant>& participant) {
   }
   if (p.audio && p.audio->send && !listener_encodings_.contains(p.audio->encoding_key)) {
     auto encoding = AudioEncoding::Create(p.audio->format);
-    if (encoding) listener_encodings_.emplace(p.audio->encoding_key, std::move(*encoding));
-    else TLOG_WARN(kLog, "room {}: {}: no listener encoding: {}", config_.id, p.id, encoding.error());
+    if (encoding)
+      listener_encodings_.emplace(p.audio->encoding_key, std::move(*encoding));
+    else
+      TLOG_WARN(kLog, "room {}: {}: no listener encoding: {}", config_.id, p.id, encoding.error());
   }
   audio_participants_.push_back(participant);
 }
@@ -315,7 +317,8 @@ void Room::CloseLinks(Participant& p) {
   if (p.video && p.video->link) links.push_back(std::move(p.video->link));
   if (links.empty()) return;
   boost::asio::post(network_, [links = std::move(links)] {
-    for (auto& link : links) link->Close();
+    for (auto& link : links)
+      link->Close();
   });
 }
 

@@ -1,6 +1,7 @@
 // Room: a picture of the layout for the control API's preview — the canvas as last
 // composed when the room composes one (someone receives video), else the layout's tiles
-// drawn plainly (background, tile, border) for the participants with video.
+// drawn plainly (background, tile, border) for the participants with video. A layout the
+// operator is trying out (posted with the request) is always drawn plainly.
 #include <boost/asio/post.hpp>
 
 #include <cstring>
@@ -21,10 +22,11 @@ void Fill(I420MutableView v, const mixer::Rect& r, uint8_t y) {
 
 }  // namespace
 
-void Room::TakePreview(mixer::Size size, std::function<void(I420Buffer)> done) {
-  boost::asio::post(video_strand_, [this, size, done = std::move(done)] {
+void Room::TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> asked, std::function<void(I420Buffer)> done) {
+  boost::asio::post(video_strand_, [this, size, asked = std::move(asked), done = std::move(done)] {
     I420Buffer picture;
-    if (compositor_ && canvas_.width() > 0 && counters_.frames_composed.load(std::memory_order_relaxed) != 0) {
+    if (!asked && compositor_ && canvas_.width() > 0 &&
+        counters_.frames_composed.load(std::memory_order_relaxed) != 0) {
       const I420View c = canvas_.const_view();
       picture.Allocate(c.width, c.height);
       I420MutableView d = picture.view();
@@ -41,8 +43,8 @@ void Room::TakePreview(mixer::Size size, std::function<void(I420Buffer)> done) {
     std::vector<mixer::LayoutSource> sources;
     for (auto& p : video_participants_)
       if (p->has_video_source() && !p->lobby.load(std::memory_order_relaxed)) sources.push_back({});
-    const mixer::LayoutSpec spec =
-        layout_spec_->family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : *layout_spec_;
+    const mixer::LayoutSpec& chosen = asked ? *asked : *layout_spec_;
+    const mixer::LayoutSpec spec = chosen.family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : chosen;
     const mixer::Layout layout = mixer::ComputeLayout(spec, size, sources);
     picture.Allocate(size.width, size.height);
     I420MutableView v = picture.view();

@@ -11,9 +11,11 @@
 #include <sstream>
 #include <tuple>
 
+#include "config/layout_config.h"
 #include "config/toml_ascii.h"
 #include "config/toml_reader.h"
 #include "tessera/mcu/config.h"
+#include "tessera/mixer/video/layout.h"
 
 namespace tessera::mcu {
 namespace {
@@ -257,8 +259,8 @@ void ParseHttp(TableReader& r, HttpSection& s) {
 }
 
 void ParseStreaming(TableReader& r, StreamingConfig& s) {
-  for (auto [key, path] : {std::pair<const char*, std::filesystem::path*>{"recordings_dir", &s.recordings_dir},
-                           {"hls_dir", &s.hls_dir}}) {
+  for (auto [key, path] :
+       {std::pair<const char*, std::filesystem::path*>{"recordings_dir", &s.recordings_dir}, {"hls_dir", &s.hls_dir}}) {
     std::string text;
     if (!r.String(key, text)) continue;
     if (text.empty() || text.find('\0') != std::string::npos)
@@ -348,9 +350,7 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
     }
   }
   r.Boolean("locked", room.locked);
-  if (r.String("layout", room.layout) && !IsIdentifier(room.layout, 64)) {
-    r.Invalid("layout", fmt::format("expected a layout name, got \"{}\"", room.layout));
-  }
+  r.String("layout", room.layout);  // checked against the built-in and [[layouts]] names in CrossCheck
   r.StringArray("rungs", room.rungs);
   r.Integer("max_participants", 1, 100000, room.max_participants);
   r.Integer("demo_participants", 0, 16, room.demo_participants);
@@ -399,6 +399,13 @@ void CrossCheck(const toml::table& root, Config& c, ErrorSink& errors) {
           fmt::format("expected a unique rung name, \"{}\" is used twice", c.rungs[i].name));
     }
   }
+  std::set<std::string> layout_names;
+  for (size_t i = 0; i < c.layouts.size(); ++i) {
+    if (!c.layouts[i].name.empty() && !layout_names.insert(c.layouts[i].name).second) {
+      add(node_at("layouts", i, "name"), fmt::format("layouts[{}].name", i),
+          fmt::format("expected a unique layout name, \"{}\" is used twice", c.layouts[i].name));
+    }
+  }
   std::set<std::string> dialable;  // ids and aliases share one namespace
   for (size_t i = 0; i < c.rooms.size(); ++i) {
     const RoomConfig& room = c.rooms[i];
@@ -411,6 +418,12 @@ void CrossCheck(const toml::table& root, Config& c, ErrorSink& errors) {
         add(node_at("rooms", i, "aliases"), fmt::format("rooms[{}].aliases", i),
             fmt::format("expected aliases unique across rooms and ids, \"{}\" is already used", alias));
       }
+    }
+    if (!layout_names.contains(room.layout) && !mixer::FindNamedLayout(room.layout)) {
+      add(node_at("rooms", i, "layout"), fmt::format("rooms[{}].layout", i),
+          fmt::format("expected a built-in layout (auto, 2x2, 1+5, 1+7-bottom, pip, ...) or the name of a "
+                      "[[layouts]] entry, got \"{}\"",
+                      room.layout));
     }
     for (const std::string& rung : room.rungs) {
       if (!rung_names.contains(rung)) {
@@ -528,6 +541,12 @@ Result<Config, ConfigErrors> ParseConfig(std::string_view text, std::string_view
     }
   }
   if (config.rungs.empty()) config.rungs = DefaultRungs();
+  if (const toml::array* a = top.ArrayOfTables("layouts")) {
+    for (size_t i = 0; i < a->size(); ++i) {
+      TableReader r(*a->get(i)->as_table(), fmt::format("layouts[{}]", i), sink);
+      config_internal::ParseLayout(r, config.layouts.emplace_back());
+    }
+  }
   if (const toml::array* a = top.ArrayOfTables("rooms")) {
     for (size_t i = 0; i < a->size(); ++i) {
       TableReader r(*a->get(i)->as_table(), fmt::format("rooms[{}]", i), sink);

@@ -118,6 +118,27 @@ bool TableReader::Integer(std::string_view key, int64_t min, int64_t max, int64_
   return true;
 }
 
+bool TableReader::Number(std::string_view key, double min, double max, double& out) {
+  const toml::node* node = Find(key);
+  if (!node) return false;
+  const std::string expected = fmt::format("a number from {} to {}", min, max);
+  double value = 0;
+  if (const auto* i = node->as_integer()) {
+    value = static_cast<double>(i->get());
+  } else if (const auto* f = node->as_floating_point()) {
+    value = f->get();
+  } else {
+    WrongType(key, *node, expected);
+    return false;
+  }
+  if (!(value >= min && value <= max)) {  // also refuses nan
+    InvalidAt(*node, KeyPath(key), fmt::format("expected {}, got {}", expected, value));
+    return false;
+  }
+  out = value;
+  return true;
+}
+
 bool TableReader::StringArray(std::string_view key, std::vector<std::string>& out) {
   const toml::node* node = Find(key);
   if (!node) return false;

@@ -1,7 +1,7 @@
 #pragma once
 // A strict reader over one TOML table: every key is read through a typed call that checks
 // type and range; RejectUnknownKeys() then reports what nobody asked for. Errors carry the
-// file, line, column and full dotted key. Used only by config_parser.cc.
+// file, line, column and full dotted key. Used only by the config parser (config_parser.cc, layout_config.cc).
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +20,7 @@ class ErrorSink {
   ErrorSink(std::string file, ConfigErrors& out) : file_(std::move(file)), out_(out) {}
   void Add(const toml::source_region& where, std::string key, std::string message);
   bool empty() const { return out_.empty(); }
+  size_t size() const { return out_.size(); }
   const std::string& file() const { return file_; }
 
  private:
@@ -50,6 +51,8 @@ class TableReader {
     out = static_cast<T>(v);
     return true;
   }
+  // A number written as an integer (1) or a float (0.25), within [min, max].
+  bool Number(std::string_view key, double min, double max, double& out);
   bool StringArray(std::string_view key, std::vector<std::string>& out);
   const toml::table* Table(std::string_view key);
   // An array whose every element is a table ([[key]] in TOML).

@@ -100,8 +100,11 @@ ServerInfo Server::GetServerInfo() const {
 std::optional<RoomSummary> Server::FindRoom(std::string_view id_or_alias) const {
   return conferences_->FindRoom(id_or_alias);
 }
-std::vector<RoomSummary> Server::ListRooms() const { return conferences_->ListRooms(); }
-Result<ParticipantResult, ControlError> Server::AddParticipant(std::string_view room, const ParticipantRequest& request) {
+std::vector<RoomSummary> Server::ListRooms() const {
+  return conferences_->ListRooms();
+}
+Result<ParticipantResult, ControlError> Server::AddParticipant(std::string_view room,
+                                                               const ParticipantRequest& request) {
   return conferences_->AddParticipant(room, request);
 }
 Result<ParticipantResult, ControlError> Server::UpdateParticipant(std::string_view room, std::string_view participant,
@@ -130,7 +133,9 @@ Result<std::vector<StreamInfo>, ControlError> Server::ListStreams(std::string_vi
   return conferences_->ListStreams(room);
 }
 
-std::vector<RecordingFile> Server::ListRecordings() const { return conferences_->ListRecordings(); }
+std::vector<RecordingFile> Server::ListRecordings() const {
+  return conferences_->ListRecordings();
+}
 
 Result<bool, ControlError> Server::CheckPin(std::string_view room, std::string_view pin) const {
   return conferences_->CheckPin(room, pin);
@@ -175,17 +180,18 @@ Result<void, ControlError> Server::SetDisplayName(std::string_view room, std::st
 Result<void, ControlError> Server::SetLayout(std::string_view room, std::string_view layout) {
   return conferences_->SetLayout(room, layout);
 }
+Result<void, ControlError> Server::SetCustomLayout(std::string_view room, const CustomLayout& layout) {
+  return conferences_->SetCustomLayout(room, layout);
+}
 std::vector<std::string> Server::LayoutNames() const {
-  std::vector<std::string> names;
-  for (std::string_view n : mixer::NamedLayoutNames())
-    names.emplace_back(n);
-  return names;
+  return conferences_->LayoutNames();
 }
 std::vector<RoomStats> Server::GetRoomStats() const {
   return conferences_->GetRoomStats();
 }
-Result<std::string, ControlError> Server::RenderLayoutPreview(std::string_view room, int width, int height) {
-  return conferences_->RenderLayoutPreview(room, width, height);
+Result<std::string, ControlError> Server::RenderLayoutPreview(std::string_view room, int width, int height,
+                                                              const LayoutChoice& layout) {
+  return conferences_->RenderLayoutPreview(room, width, height, layout);
 }
 void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
   conferences_->SetEventListener(std::move(listener));

@@ -41,12 +41,13 @@ const char* TypeName(const json& v) {
 // Reads the fields of one JSON object; the first problem is kept and the rest is skipped.
 class Fields {
  public:
-  explicit Fields(const json& object) : object_(object) {}
+  // `prefix` names where a nested object sits ("layout.tiles[2]."), for its errors' field.
+  explicit Fields(const json& object, std::string prefix = {}) : object_(object), prefix_(std::move(prefix)) {}
 
   bool failed() const { return error_.has_value(); }
   FieldError error() const { return *error_; }
   void Fail(std::string field, std::string expected, std::string message) {
-    if (!error_) error_ = FieldError{std::move(field), std::move(expected), std::move(message)};
+    if (!error_) error_ = FieldError{prefix_ + field, std::move(expected), std::move(message)};
   }
 
   const json* Get(std::string_view key) {
@@ -106,6 +107,22 @@ class Fields {
     return static_cast<int>(v->get<int64_t>());
   }
 
+  std::optional<double> Number(std::string_view key, double min, double max) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    const std::string expected = fmt::format("a number from {} to {}", min, max);
+    if (!v->is_number()) {
+      Fail(std::string(key), expected, fmt::format("{} must be a number, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    const double d = v->get<double>();
+    if (!(d >= min && d <= max)) {
+      Fail(std::string(key), expected, fmt::format("{} is out of range", key));
+      return std::nullopt;
+    }
+    return d;
+  }
+
   std::optional<std::vector<std::string>> Names(std::string_view key) {
     const json* v = Get(key);
     if (!v || failed()) return std::nullopt;
@@ -144,6 +161,7 @@ class Fields {
 
  private:
   const json& object_;
+  std::string prefix_;
   std::vector<std::string> known_;
   std::optional<FieldError> error_;
 };
@@ -245,15 +263,61 @@ Result<ParticipantPatch, FieldError> ParseParticipantPatch(std::string_view body
   return p;
 }
 
-Result<std::string, FieldError> ParseLayoutRequest(std::string_view body) {
+Result<mcu::LayoutChoice, FieldError> ParseLayoutRequest(std::string_view body) {
   auto object = ParseObject(body);
   if (!object) return MakeUnexpected(object.error());
+  constexpr const char* kExpected = "a layout name, or an object {\"tiles\": [...], \"allow_overlap\": false}";
   Fields f(*object);
-  auto layout = f.String("layout", "a layout name", 1, 64);
-  if (!f.failed() && !layout) f.Fail("layout", "a layout name", "layout is required");
+  const json* layout = f.Get("layout");
   f.RejectUnknown();
   if (f.failed()) return MakeUnexpected(f.error());
-  return *layout;
+  if (!layout) return MakeUnexpected(FieldError{"layout", kExpected, "layout is required"});
+  mcu::LayoutChoice choice;
+  if (layout->is_string()) {
+    const std::string& name = layout->get_ref<const std::string&>();
+    if (name.empty() || name.size() > 64)
+      return MakeUnexpected(FieldError{"layout", kExpected, "a layout name is 1 to 64 bytes long"});
+    choice.name = name;
+    return choice;
+  }
+  if (!layout->is_object())
+    return MakeUnexpected(FieldError{"layout", kExpected,
+                                     fmt::format("layout must be a string or an object, got {}", TypeName(*layout))});
+  Fields spec(*layout, "layout.");
+  mcu::CustomLayout& custom = choice.custom.emplace();
+  if (auto overlap = spec.Bool("allow_overlap")) custom.allow_overlap = *overlap;
+  const json* tiles = spec.Get("tiles");
+  spec.RejectUnknown();
+  if (spec.failed()) return MakeUnexpected(spec.error());
+  constexpr size_t kMaxTiles = 256;  // the mixer's limit (mixer::kMaxTiles)
+  if (!tiles || !tiles->is_array() || tiles->empty() || tiles->size() > kMaxTiles) {
+    return MakeUnexpected(FieldError{"layout.tiles", fmt::format("an array of 1 to {} tile objects", kMaxTiles),
+                                     "layout.tiles must be an array of 1 to 256 tiles"});
+  }
+  for (size_t i = 0; i < tiles->size(); ++i) {
+    const json& item = (*tiles)[i];
+    const std::string where = fmt::format("layout.tiles[{}]", i);
+    if (!item.is_object())
+      return MakeUnexpected(FieldError{where, "a tile object {\"x\", \"y\", \"width\", \"height\", ...}",
+                                       fmt::format("{} must be an object, got {}", where, TypeName(item))});
+    Fields t(item, where + ".");
+    mcu::CustomTile& tile = custom.tiles.emplace_back();
+    for (auto [key, out] :
+         {std::pair{"x", &tile.x}, {"y", &tile.y}, {"width", &tile.width}, {"height", &tile.height}}) {
+      auto v = t.Number(key, 0, 1);
+      if (!t.failed() && !v)
+        t.Fail(key, "a number from 0 to 1 (a fraction of the canvas)", fmt::format("{} is required", key));
+      if (v) *out = *v;
+    }
+    if (auto z = t.Int("z", -1000, 1000)) tile.z = *z;
+    if (auto role = t.String("role", "any, active-speaker, pinned, slot or presentation", 1, 32)) tile.role = *role;
+    if (auto slot = t.Int("slot", 0, 256)) tile.slot = *slot;
+    if (auto border = t.Int("border", 0, 64)) tile.border = *border;
+    if (auto fit = t.String("fit", "letterbox or crop", 1, 16)) tile.fit = *fit;
+    t.RejectUnknown();
+    if (t.failed()) return MakeUnexpected(t.error());
+  }
+  return choice;
 }
 
 Result<std::string, FieldError> ParseDialRequest(std::string_view body) {

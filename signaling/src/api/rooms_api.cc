@@ -17,6 +17,22 @@ constexpr log::Component kLog{"api.rooms", log::Tag::kApi};
 using nlohmann::json;
 namespace field = boost::beast::http;
 
+json CustomLayoutJson(const mcu::CustomLayout& layout) {
+  json tiles = json::array();
+  for (const mcu::CustomTile& t : layout.tiles) {
+    tiles.push_back({{"x", t.x},
+                     {"y", t.y},
+                     {"width", t.width},
+                     {"height", t.height},
+                     {"z", t.z},
+                     {"role", t.role},
+                     {"slot", t.slot},
+                     {"border", t.border},
+                     {"fit", t.fit}});
+  }
+  return {{"tiles", tiles}, {"allow_overlap", layout.allow_overlap}};
+}
+
 json RoomJson(const mcu::RoomSummary& r) {
   return {{"id", r.id},
           {"name", r.name},
@@ -131,6 +147,11 @@ void RoomsApi::Register(http::Router& router) {
   router.Add(
       Verb::get, "/api/v1/rooms/{room}/layout/preview.png", [this](R r, P p) { return Preview(r, p.at("room")); },
       Access::kRead);
+  // A layout to try out (in the body) drawn for the room's participants; nothing changes,
+  // so reading is enough.
+  router.Add(
+      Verb::post, "/api/v1/rooms/{room}/layout/preview.png", [this](R r, P p) { return Preview(r, p.at("room")); },
+      Access::kRead);
   router.Add(
       Verb::post, "/api/v1/rooms/{room}/dial", [this](R r, P p) { return Dial(r, p.at("room")); }, Access::kOperate);
 }
@@ -220,21 +241,29 @@ http::Response RoomsApi::RemoveParticipant(const std::string& room, const std::s
   return NoContent();
 }
 
+http::Response RoomsApi::LayoutError(const mcu::ControlError& error, bool custom) const {
+  if (error.kind != mcu::ControlError::Kind::kBadRequest) return ControlErrorResponse(error);
+  if (!custom) return http::FieldErrorResponse("layout", "a layout name (GET .../layout lists them)", error.message);
+  // "layout.tiles[2].width: must be in (0, 1]; got 1.5": the field before the colon.
+  const size_t colon = error.message.find(": ");
+  const std::string field = colon == std::string::npos ? "layout" : error.message.substr(0, colon);
+  return http::FieldErrorResponse(field, "a valid custom layout (see docs/openapi.yaml)", error.message);
+}
+
 http::Response RoomsApi::GetLayout(const std::string& room) const {
   auto found = control_.FindRoom(room);
   if (!found) return NotFoundRoom(room);
-  return http::JsonResponse(http::Status::ok, {{"layout", found->layout}, {"available", control_.LayoutNames()}});
+  json body{{"layout", found->layout}, {"available", control_.LayoutNames()}};
+  if (found->custom_layout) body["custom"] = CustomLayoutJson(*found->custom_layout);
+  return http::JsonResponse(http::Status::ok, body);
 }
 
 http::Response RoomsApi::SetLayout(const http::Request& request, const std::string& room) {
   if (auto refused = RequireJson(request)) return std::move(*refused);
   auto layout = ParseLayoutRequest(request.body());
   if (!layout) return BadField(layout.error());
-  if (auto r = control_.SetLayout(room, *layout); !r) {
-    if (r.error().kind == mcu::ControlError::Kind::kBadRequest)
-      return http::FieldErrorResponse("layout", "a layout name (GET this resource lists them)", r.error().message);
-    return ControlErrorResponse(r.error());
-  }
+  auto set = layout->custom ? control_.SetCustomLayout(room, *layout->custom) : control_.SetLayout(room, *layout->name);
+  if (!set) return LayoutError(set.error(), layout->custom.has_value());
   return GetLayout(room);
 }
 
@@ -251,8 +280,17 @@ http::Response RoomsApi::Preview(const http::Request& request, const std::string
       return http::FieldErrorResponse(names[i], fmt::format("an even number from 16 to {}", max),
                                       fmt::format("{} must be an even number from 16 to {}", names[i], max));
   }
-  auto png = control_.RenderLayoutPreview(room, size[0], size[1]);
-  if (!png) return ControlErrorResponse(png.error());
+  mcu::LayoutChoice asked;
+  if (request.method() == boost::beast::http::verb::post) {
+    if (auto refused = RequireJson(request)) return std::move(*refused);
+    auto layout = ParseLayoutRequest(request.body());
+    if (!layout) return BadField(layout.error());
+    asked = std::move(*layout);
+  }
+  auto png = control_.RenderLayoutPreview(room, size[0], size[1], asked);
+  if (!png)
+    return asked.name || asked.custom ? LayoutError(png.error(), asked.custom.has_value())
+                                      : ControlErrorResponse(png.error());
   http::Response response{http::Status::ok, 11};
   response.set(field::field::content_type, "image/png");
   response.set(field::field::cache_control, "no-store");

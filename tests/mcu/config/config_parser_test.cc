@@ -98,7 +98,7 @@ rungs = ["low"]
 TEST(ConfigParser, UnknownTopLevelKeyIsNamedWithTheAllowedOnes) {
   EXPECT_THAT(Errors("\n\n[htp]\nlisten = \"127.0.0.1:1\"\n"),
               ElementsAre("t.toml:3:2: key 'htp': unknown key; keys allowed at the top level are: h323, http, "
-                          "log, rooms, rtp, rungs, server, sip, streaming"));
+                          "layouts, log, rooms, rtp, rungs, server, sip, streaming"));
 }
 
 TEST(ConfigParser, StreamingFoldersAreReadAndAnEmptyOneIsRefused) {

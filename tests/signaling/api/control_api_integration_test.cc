@@ -142,6 +142,7 @@ class ControlApiOnTessera : public ::testing::Test {
               (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) +
               "\"\nbody_limit_kib = 4\nevent_history = 16\n" + tessera::testing::TestApiTokensToml() +
               "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
+              "[[layouts]]\nname = \"right-half\"\ntiles = [ { x = 0.5, y = 0, width = 0.5, height = 1 } ]\n"
               "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\ndemo_participants = 2\n");
       auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
       ASSERT_NE(p, nullptr);
@@ -278,6 +279,80 @@ TEST_F(ControlApiOnTessera, TheLayoutPreviewIsAPngOfTheAskedSize) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Body(bad)["error"]["field"], "width");
   EXPECT_EQ(Send("GET", "/api/v1/rooms/nowhere/layout/preview.png", "", "").status, 404);
+}
+
+// Mean luma of columns [x0, x1) of a width x height preview, decoded by ffmpeg.
+std::optional<double> PreviewColumnsLuma(const tessera::testing::TempDir& dir, const std::string& png, int width,
+                                         int height, int x0, int x1) {
+  const auto in = dir.WriteFile("luma.png", png);
+  const auto out = dir.path() / "luma.gray";
+  auto ffmpeg = Subprocess::Start(
+      {"ffmpeg", "-v", "error", "-y", "-i", in.string(), "-f", "rawvideo", "-pix_fmt", "gray", out.string()});
+  if (!ffmpeg || ffmpeg->WaitForExit(10s) != 0) return std::nullopt;
+  std::ifstream file(out, std::ios::binary);
+  std::string gray((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (gray.size() != static_cast<size_t>(width * height)) return std::nullopt;
+  double sum = 0;
+  for (int y = 0; y < height; ++y)
+    for (int x = x0; x < x1; ++x)
+      sum += static_cast<unsigned char>(gray[static_cast<size_t>(y * width + x)]);
+  return sum / ((x1 - x0) * height);
+}
+
+TEST_F(ControlApiOnTessera, CustomLayoutsFromTheConfigAndTheApiShapeThePicture) {
+  // Nobody receives video here, so the preview draws the layout's tiles plainly: light
+  // tiles on a dark background, which shows which half of the canvas a layout uses.
+  auto luma = [&](const HttpResult& r, int x0, int x1) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    return PreviewColumnsLuma(dir_, r.body, 320, 180, x0, x1).value_or(-1);
+  };
+  const char* kPreview = "/api/v1/rooms/1000/layout/preview.png?width=320&height=180";
+
+  json layout = Body(Send("GET", "/api/v1/rooms/1000/layout"));
+  EXPECT_THAT(layout["available"], ::testing::Contains("right-half"));
+  ASSERT_EQ(Send("PUT", "/api/v1/rooms/1000/layout", R"({"layout":"right-half"})").status, 200);
+  layout = Body(Send("GET", "/api/v1/rooms/1000/layout"));
+  EXPECT_EQ(layout["layout"], "right-half");
+  EXPECT_EQ(layout["custom"]["tiles"][0]["x"], 0.5);
+  HttpResult picture = Send("GET", kPreview, "", "");
+  EXPECT_LT(luma(picture, 10, 150), 60);
+  EXPECT_GT(luma(picture, 170, 310), 80);
+
+  // Tiles through the API: the left half now.
+  const HttpResult set =
+      Send("PUT", "/api/v1/rooms/1000/layout", R"({"layout":{"tiles":[{"x":0,"y":0,"width":0.5,"height":1}]}})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Body(set)["layout"], "custom");
+  EXPECT_EQ(Body(set)["custom"]["tiles"][0]["width"], 0.5);
+  picture = Send("GET", kPreview, "", "");
+  EXPECT_GT(luma(picture, 10, 150), 80);
+  EXPECT_LT(luma(picture, 170, 310), 60);
+
+  // A layout tried out with POST is drawn but not applied; a read-only token may do it.
+  picture =
+      Send("POST", kPreview, R"({"layout":"right-half"})", "application/json", tessera::testing::kTestReadOnlyToken);
+  EXPECT_LT(luma(picture, 10, 150), 60);
+  EXPECT_GT(luma(picture, 170, 310), 80);
+  EXPECT_EQ(Body(Send("GET", "/api/v1/rooms/1000/layout"))["layout"], "custom");
+
+  // The core's rules between tiles come back naming the tile and field.
+  HttpResult bad =
+      Send("PUT", "/api/v1/rooms/1000/layout", R"({"layout":{"tiles":[{"x":0.75,"y":0,"width":0.5,"height":1}]}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout.tiles[0].width");
+  bad = Send("PUT", "/api/v1/rooms/1000/layout",
+             R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1},{"x":0,"y":0,"width":0.5,"height":0.5}]}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout.tiles[1]");
+  bad = Send("POST", kPreview, R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1,"role":"boss"}]}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout.tiles[0].role");
+  EXPECT_EQ(Send("PUT", "/api/v1/rooms/1000/layout", R"({"layout":"nine-by-nine"})").status, 400);
+  // A name again replaces the custom tiles.
+  ASSERT_EQ(Send("PUT", "/api/v1/rooms/1000/layout", R"({"layout":"2x2"})").status, 200);
+  layout = Body(Send("GET", "/api/v1/rooms/1000/layout"));
+  EXPECT_EQ(layout["layout"], "2x2");
+  EXPECT_FALSE(layout.contains("custom"));
 }
 
 TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {

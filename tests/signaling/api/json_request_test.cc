@@ -144,3 +144,51 @@ TEST(JsonRequest, DialNeedsASipUri) {
 
 }  // namespace
 }  // namespace tessera::signaling::api
+
+namespace tessera::signaling::api {
+namespace {
+
+FieldError LayoutError(std::string_view body) {
+  auto r = ParseLayoutRequest(body);
+  EXPECT_FALSE(r) << body;
+  return r ? FieldError{} : r.error();
+}
+
+TEST(JsonLayoutRequest, ALayoutIsANameOrTilesInTheConfigSchema) {
+  auto named = ParseLayoutRequest(R"({"layout":"1+5"})");
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_EQ(named->name, "1+5");
+  EXPECT_FALSE(named->custom);
+
+  auto custom = ParseLayoutRequest(
+      R"({"layout":{"allow_overlap":true,"tiles":[{"x":0,"y":0,"width":1,"height":1,"role":"active-speaker"},)"
+      R"({"x":0.75,"y":0.75,"width":0.25,"height":0.25,"z":1,"border":2,"fit":"crop","role":"pinned","slot":1}]}})");
+  ASSERT_TRUE(custom) << custom.error().message;
+  ASSERT_TRUE(custom->custom);
+  EXPECT_TRUE(custom->custom->allow_overlap);
+  ASSERT_EQ(custom->custom->tiles.size(), 2u);
+  EXPECT_EQ(custom->custom->tiles[0], (mcu::CustomTile{0, 0, 1, 1, 0, "active-speaker", 0, 0, "letterbox"}));
+  EXPECT_EQ(custom->custom->tiles[1], (mcu::CustomTile{0.75, 0.75, 0.25, 0.25, 1, "pinned", 1, 2, "crop"}));
+}
+
+TEST(JsonLayoutRequest, ErrorsNameTheTileAndTheField) {
+  EXPECT_EQ(LayoutError(R"({})").field, "layout");
+  EXPECT_EQ(LayoutError(R"({"layout":3})").field, "layout");
+  EXPECT_EQ(LayoutError(R"({"layout":"3x3","size":1})").field, "size");
+  EXPECT_EQ(LayoutError(R"({"layout":{"tiles":[]}})").field, "layout.tiles");
+  EXPECT_EQ(LayoutError(R"({"layout":{"tiles":[1]}})").field, "layout.tiles[0]");
+  EXPECT_EQ(LayoutError(R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1}],"grid":2}})").field, "layout.grid");
+  const FieldError missing = LayoutError(R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1},{"x":0}]}})");
+  EXPECT_EQ(missing.field, "layout.tiles[1].y");
+  EXPECT_THAT(missing.message, HasSubstr("y is required"));
+  const FieldError range = LayoutError(R"({"layout":{"tiles":[{"x":0,"y":0,"width":1.5,"height":1}]}})");
+  EXPECT_EQ(range.field, "layout.tiles[0].width");
+  EXPECT_THAT(range.expected, HasSubstr("a number from 0 to 1"));
+  EXPECT_EQ(LayoutError(R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1,"z":"top"}]}})").field,
+            "layout.tiles[0].z");
+  EXPECT_EQ(LayoutError(R"({"layout":{"tiles":[{"x":0,"y":0,"width":1,"height":1,"colour":1}]}})").field,
+            "layout.tiles[0].colour");
+}
+
+}  // namespace
+}  // namespace tessera::signaling::api

@@ -15,6 +15,7 @@
 
 #include "tessera/base/log.h"
 #include "tessera/base/result.h"
+#include "tessera/mcu/layouts.h"
 
 namespace tessera::mcu {
 
@@ -151,10 +152,10 @@ struct RoomConfig {
   std::vector<std::string> aliases;  // other names that reach the room
   std::string pin;                   // digits; empty = no PIN
   bool locked = false;               // a locked room refuses new participants
-  std::string layout = "auto";
-  std::vector<std::string> rungs;  // names from [[rungs]]; empty = all rungs
-  int max_participants = 500;      // further joins are refused as "full"
-  int demo_participants = 0;       // synthetic participants (moving patterns and tones), 0-16
+  std::string layout = "auto";       // a built-in layout or a [[layouts]] name
+  std::vector<std::string> rungs;    // names from [[rungs]]; empty = all rungs
+  int max_participants = 500;        // further joins are refused as "full"
+  int demo_participants = 0;         // synthetic participants (moving patterns and tones), 0-16
   // Sends the room's mix (720p-or-below H.264 and Opus) to this address ("127.0.0.1:5004":
   // video there, audio on port + 2) and writes an SDP file describing it to watch_sdp, so
   // ffplay can show it. Unset: no watch stream.
@@ -176,7 +177,8 @@ struct Config {
   HttpSection http;
   RtpSection rtp;
   StreamingConfig streaming;
-  std::vector<RungConfig> rungs;  // never empty after parsing: defaults when absent
+  std::vector<RungConfig> rungs;     // never empty after parsing: defaults when absent
+  std::vector<NamedLayout> layouts;  // custom layouts ([[layouts]]), usable by name
   std::vector<RoomConfig> rooms;
 };
 

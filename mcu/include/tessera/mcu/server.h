@@ -82,7 +82,9 @@ class Server final : public ConferenceControl {
   Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout) override;
   std::vector<std::string> LayoutNames() const override;
   std::vector<RoomStats> GetRoomStats() const override;
-  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height) override;
+  Result<void, ControlError> SetCustomLayout(std::string_view room, const CustomLayout& layout) override;
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
+                                                        const LayoutChoice& layout) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
   Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id) override;
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tessera/base/result.h"
+#include "tessera/mcu/layouts.h"
 #include "tessera/mcu/participant_request.h"
 #include "tessera/mcu/streams.h"
 
@@ -56,8 +57,9 @@ struct RoomSummary {
   int participants = 0;
   int max_participants = 0;
   // Added for the control API (issue 8); adapters that only route calls ignore them.
-  std::string layout;              // the default layout's name ("auto", "3x3", ...)
-  std::vector<std::string> rungs;  // the output rungs the room offers, by name
+  std::string layout;                         // the layout's name ("auto", "3x3", a [[layouts]] name, "custom")
+  std::vector<std::string> rungs;             // the output rungs the room offers, by name
+  std::optional<CustomLayout> custom_layout;  // the tiles, when the layout is a custom one
 };
 
 // A room to create (CreateRoom: `id` required, the rest defaults as in the config file) or
@@ -192,8 +194,8 @@ class ConferenceControl {
   // Pins the participant's picture at `position` (1 = the main tile of speaker layouts, or
   // a layout's "pinned" tile with that number), overriding the active speaker; 0 unpins.
   // Implementations without a video layout (test doubles) may refuse.
-  virtual Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias,
-                                                    std::string_view participant_id, int position) {
+  virtual Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias, std::string_view participant_id,
+                                                    int position) {
     (void)room_id_or_alias;
     (void)participant_id;
     (void)position;
@@ -297,13 +299,23 @@ class ConferenceControl {
     (void)room_id_or_alias, (void)layout;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts"});
   }
-  // The layout names SetLayout accepts (a representative set of the parametric families).
+  // A custom layout for the room (the schema of the config's [[layouts]]); the room then
+  // reports its layout as "custom". kBadRequest naming the tile and field that is wrong.
+  // Emits "layout.changed".
+  virtual Result<void, ControlError> SetCustomLayout(std::string_view room_id_or_alias, const CustomLayout& layout) {
+    (void)room_id_or_alias, (void)layout;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts"});
+  }
+  // The layout names SetLayout accepts: a representative set of the parametric families,
+  // then the config's [[layouts]].
   virtual std::vector<std::string> LayoutNames() const { return {}; }
   // A PNG of the room's picture: the canvas as last composed, or the layout's tiles drawn
   // plainly when nobody receives video, scaled to width x height (even, 16-1920 x 16-1080).
+  // With `layout` (a name or custom tiles to try out), that layout's tiles for the room's
+  // current participants, drawn plainly; the room is not changed.
   virtual Result<std::string, ControlError> RenderLayoutPreview(std::string_view room_id_or_alias, int width,
-                                                                int height) {
-    (void)room_id_or_alias, (void)width, (void)height;
+                                                                int height, const LayoutChoice& layout = {}) {
+    (void)room_id_or_alias, (void)width, (void)height, (void)layout;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layout preview"});
   }
   // Engine counters of every room, for /metrics.

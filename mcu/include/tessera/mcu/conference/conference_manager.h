@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/mcu/conference/custom_layout.h"
 #include "tessera/mcu/conference/event_sink.h"
 #include "tessera/mcu/conference/pool_parallel_for.h"
 #include "tessera/mcu/conference/room.h"
@@ -67,8 +68,11 @@ class ConferenceManager {
   Result<void, ControlError> SetDisplayName(std::string_view room, std::string_view participant_id,
                                             std::string_view name);
   Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout);
+  Result<void, ControlError> SetCustomLayout(std::string_view room, const CustomLayout& layout);
+  std::vector<std::string> LayoutNames() const { return layouts_.Names(); }
   std::vector<RoomStats> GetRoomStats();
-  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height);
+  Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
+                                                        const LayoutChoice& layout = {});
   void SetEventListener(std::function<void(const ControlEvent&)> listener) { events_.Set(std::move(listener)); }
 
   // For tests and metrics.
@@ -80,6 +84,9 @@ class ConferenceManager {
     // What the control plane may change (name, aliases, PIN, lock, layout, size) as it is
     // now; the room keeps the config it was made with for its id and rungs.
     RoomConfig settings;
+    // A layout the API set by its tiles rather than by name (settings.layout is then
+    // "custom"); cleared when a name is set again.
+    std::optional<mixer::LayoutSpec> posted_layout;
     std::unique_ptr<Room> room;
     Participants participants;
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
@@ -101,10 +108,13 @@ class ConferenceManager {
   void StartWatch(const std::string& room_id);
   void EmitParticipant(const char* type, const std::string& room, const std::string& id,
                        const ParticipantRequest& request) const;
+  // kBadRequest unless the settings' layout (if set) is a known name.
+  Result<void, ControlError> CheckSettings(const RoomSettings& settings) const;
   // mutex_ held: kConflict if an id or alias of `settings` names another room than `self`.
   Result<void, ControlError> CheckNames(const RoomConfig& settings, const Entry* self) const;
 
   Config config_;
+  LayoutCatalog layouts_;  // built-in and [[layouts]] names
   boost::asio::io_context& network_;
   boost::asio::io_context& media_;
   PoolParallelFor parallel_for_;

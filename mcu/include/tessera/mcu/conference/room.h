@@ -51,9 +51,9 @@
 namespace tessera::mcu::conference {
 
 struct RoomOptions {
-  std::chrono::milliseconds stall_hold{2000};          // last picture, then the placeholder
-  std::chrono::milliseconds keyframe_interval{500};    // at most one forced keyframe per output
-  int video_fps = 30;                                  // the video clock (outputs at lower rates skip ticks)
+  std::chrono::milliseconds stall_hold{2000};        // last picture, then the placeholder
+  std::chrono::milliseconds keyframe_interval{500};  // at most one forced keyframe per output
+  int video_fps = 30;                                // the video clock (outputs at lower rates skip ticks)
 };
 
 // Counters readable from any thread (metrics, tests, the load benchmark).
@@ -68,7 +68,7 @@ struct RoomCounters {
   std::atomic<uint64_t> rtp_packets_sent{0};
   std::atomic<uint64_t> rtp_packets_received{0};
   std::atomic<uint64_t> audio_packets_received{0};  // of rtp_packets_received: audio and its events
-  std::atomic<uint64_t> packets_dropped{0};  // malformed, unknown payload type, queue overflow
+  std::atomic<uint64_t> packets_dropped{0};         // malformed, unknown payload type, queue overflow
   std::atomic<uint64_t> keyframes_forced{0};
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
   // Video tick durations as a histogram (metrics): ticks at most kTickBucketsUs[i] long
@@ -97,9 +97,11 @@ struct RoomCounters {
 
 class Room {
  public:
-  Room(const RoomConfig& config, std::vector<RungConfig> rungs, boost::asio::io_context& media,
-       PoolParallelFor& parallel_for, boost::asio::io_context& network, mixer::TextRenderer* text,
-       const RoomOptions& options = {});
+  // `layout`: the room's layout to start with (config.layout resolved by the caller, which
+  // knows the custom layouts).
+  Room(const RoomConfig& config, mixer::LayoutSpec layout, std::vector<RungConfig> rungs,
+       boost::asio::io_context& media, PoolParallelFor& parallel_for, boost::asio::io_context& network,
+       mixer::TextRenderer* text, const RoomOptions& options = {});
   ~Room();
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
@@ -145,8 +147,9 @@ class Room {
   };
   void TakeSnapshot(std::function<void(Snapshot)> done);
   // room_preview.cc: the canvas as last composed (a copy), or, when the room composes
-  // none, its layout's tiles drawn at `size`; `done` runs on the video strand.
-  void TakePreview(mixer::Size size, std::function<void(I420Buffer)> done);
+  // none or `spec` is given, the tiles of its layout (or of `spec`) for its current
+  // participants drawn at `size`; `done` runs on the video strand.
+  void TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> spec, std::function<void(I420Buffer)> done);
 
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
@@ -218,7 +221,7 @@ class Room {
   std::vector<mixer::AudioInput> mix_inputs_;
   std::vector<uint8_t> audio_send_buffer_;  // one packet + SRTP trailer
   std::shared_ptr<stream::AudioTap> audio_tap_;
-  std::array<uint32_t, 17> talking_{};      // numbers of the sources in the mix last tick
+  std::array<uint32_t, 17> talking_{};  // numbers of the sources in the mix last tick
   size_t talking_count_ = 0;
   const EventSink* events_ = nullptr;  // not owned; set before Start
 

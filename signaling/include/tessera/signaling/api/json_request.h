@@ -38,8 +38,11 @@ struct ParticipantPatch {
 };
 Result<ParticipantPatch, FieldError> ParseParticipantPatch(std::string_view body);
 
-// PUT /api/v1/rooms/{room}/layout: {"layout": "<name>"}.
-Result<std::string, FieldError> ParseLayoutRequest(std::string_view body);
+// PUT /api/v1/rooms/{room}/layout and POST .../layout/preview.png: {"layout": "<name>"} or
+// {"layout": {"tiles": [{"x", "y", "width", "height", "z", "role", "slot", "border",
+// "fit"}...], "allow_overlap": false}} (the schema of the config's [[layouts]]). Only the
+// shape and ranges are checked here; the core checks the rules between tiles.
+Result<mcu::LayoutChoice, FieldError> ParseLayoutRequest(std::string_view body);
 
 // POST /api/v1/rooms/{room}/dial: {"uri": "sip:..."}.
 Result<std::string, FieldError> ParseDialRequest(std::string_view body);

@@ -51,6 +51,8 @@ class RoomsApi {
   http::Response UpdateParticipant(const http::Request& request, const std::string& room, const std::string& id);
   http::Response RemoveParticipant(const std::string& room, const std::string& id);
   http::Response GetLayout(const std::string& room) const;
+  // 400 naming the field of a layout the core refused (a name, or a custom tile's field).
+  http::Response LayoutError(const mcu::ControlError& error, bool custom) const;
   http::Response SetLayout(const http::Request& request, const std::string& room);
   http::Response Preview(const http::Request& request, const std::string& room);
   http::Response Dial(const http::Request& request, const std::string& room);
