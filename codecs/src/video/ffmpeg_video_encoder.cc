@@ -120,6 +120,7 @@ class FfmpegVideoEncoder final : public VideoEncoder {
     out.data = std::span<const uint8_t>(packet_->data, static_cast<size_t>(packet_->size));
     out.keyframe = (packet_->flags & AV_PKT_FLAG_KEY) != 0;
     rate_control_.Update(out.keyframe, q, out.data.size());
+    stats_.last_qp = q;  // our rate control chose it (f->quality)
     if (out.keyframe) {
       last_intra_pts_ = f->pts;
       ++stats_.keyframes;

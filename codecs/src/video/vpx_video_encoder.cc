@@ -109,6 +109,8 @@ class VpxVideoEncoder final : public VideoEncoder {
       ++stats_.skipped;
       return out;
     }
+    int quantizer = -1;
+    if (vpx_codec_control(&codec_, VP8E_GET_LAST_QUANTIZER_64, &quantizer) == VPX_CODEC_OK) stats_.last_qp = quantizer;
     if (out.keyframe) {
       ++stats_.keyframes;
       if (forced) ++stats_.forced_keyframes;

@@ -13,6 +13,7 @@ extern "C" {
 #include <x264.h>
 }
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <string_view>
@@ -147,6 +148,10 @@ class X264VideoEncoder final : public VideoEncoder {
     }
     frame.data = std::span<const uint8_t>(nals[0].p_payload, static_cast<size_t>(bytes));
     frame.keyframe = out.i_type == X264_TYPE_IDR;
+    // On output, the frame's average QP + 1 (as FFmpeg's libx264 reads it). x264's rate
+    // control runs up to QP 69 and maps what is above 51 onto coarser quantization at the
+    // bitstream's maximum, so the bitstream's QP is at most 51.
+    stats_.last_qp = std::min(out.i_qpplus1 - 1, 51);
     if (frame.keyframe) {
       ++stats_.keyframes;
       if (forced) ++stats_.forced_keyframes;

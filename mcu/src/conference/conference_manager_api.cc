@@ -269,6 +269,9 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
         }
       }
       s.tick_count = cumulative;
+      for (int stage = 0; stage < kStageCount; ++stage)
+        s.cpu_seconds_by_stage.emplace_back(kStageNames[static_cast<size_t>(stage)],
+                                            static_cast<double>(get(c.stage_cpu_ns[static_cast<size_t>(stage)])) / 1e9);
       s.tick_sum_us = static_cast<double>(get(c.video_tick_us_sum));
       // The outputs (encoder counters) live on the video strand: ask for a snapshot.
       auto promise = std::make_shared<std::promise<Room::Snapshot>>();

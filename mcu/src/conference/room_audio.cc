@@ -25,7 +25,8 @@ void Room::ScheduleAudio() {
     const auto now = rtp::Clock::now();
     if (now > next_audio_) {
       counters_.late_audio_ticks.fetch_add(1, std::memory_order_relaxed);
-      while (next_audio_ < now) next_audio_ += kAudioTick;
+      while (next_audio_ < now)
+        next_audio_ += kAudioTick;
     }
     ScheduleAudio();
   });
@@ -35,6 +36,7 @@ void Room::AudioTick() {
   const rtp::TimePoint now = rtp::Clock::now();
   ++audio_tick_;
   counters_.audio_ticks.fetch_add(1, std::memory_order_relaxed);
+  const StageCpu stage_cpu(counters_.stage_cpu_ns, Stage::kAudio);
   DrainPackets(false, now);
 
   mix_inputs_.clear();

@@ -148,6 +148,7 @@ void Room::TakeSnapshot(std::function<void(Snapshot)> done) {
         o.frames_encoded = output->stats().frames;
         o.bytes_encoded = output->stats().bytes;
         o.keyframes = output->stats().keyframes;
+        o.qp = output->stats().qp;
       }
       done(std::move(result));
     });

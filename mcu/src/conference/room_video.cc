@@ -39,7 +39,8 @@ void Room::ScheduleVideo() {
     next_video_ += period;
     if (now > next_video_) {
       counters_.late_video_ticks.fetch_add(1, std::memory_order_relaxed);
-      while (next_video_ < now) next_video_ += period;
+      while (next_video_ < now)
+        next_video_ += period;
     }
     ScheduleVideo();
   });
@@ -73,7 +74,8 @@ void Room::RebuildScene() {
   size_t next = 0;
   for (Participant*& slot : ranked)
     if (!slot && next < by_floor.size()) slot = by_floor[next++];
-  while (next < by_floor.size()) ranked.push_back(by_floor[next++]);
+  while (next < by_floor.size())
+    ranked.push_back(by_floor[next++]);
   std::vector<mixer::LayoutSource> sources(video_sources_.size());
   for (size_t rank = 0; rank < ranked.size(); ++rank) {
     if (!ranked[rank]) continue;
@@ -119,13 +121,16 @@ void Room::VideoTick() {
   const rtp::TimePoint now = rtp::Clock::now();
   ++video_tick_;
   counters_.video_ticks.fetch_add(1, std::memory_order_relaxed);
+  std::optional<StageCpu> stage_cpu;  // receive and decode, then each stage in turn
+  stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kDecode);
   DrainPackets(true, now);
   if (video_tick_ % options_.video_fps == 0) AdaptRungs(now);
   if (scene_dirty_) RebuildScene();
 
   // Decode (or drop, when hidden) every source's complete frames, in parallel.
   const int sources = static_cast<int>(video_sources_.size());
-  parallel_for_.Run(sources, [&](int i, int) {
+  TimedParallelFor decode_for(parallel_for_, counters_.stage_cpu_ns, Stage::kDecode);
+  decode_for.Run(sources, [&](int i, int) {
     Participant& p = *video_sources_[static_cast<size_t>(i)];
     const bool visible = visible_[static_cast<size_t>(i)];
     if (p.synthetic) {
@@ -141,7 +146,8 @@ void Room::VideoTick() {
   for (int i = 0; i < sources; ++i) {
     Participant& p = *video_sources_[static_cast<size_t>(i)];
     if (p.synthetic) {
-      pictures_[static_cast<size_t>(i)] = visible_[static_cast<size_t>(i)] ? p.synthetic_picture.const_view() : I420View{};
+      pictures_[static_cast<size_t>(i)] =
+          visible_[static_cast<size_t>(i)] ? p.synthetic_picture.const_view() : I420View{};
     } else {
       pictures_[static_cast<size_t>(i)] = p.video->input->Picture(now, options_.stall_hold);
       decoded += p.video->input->stats().frames_decoded;
@@ -168,7 +174,9 @@ void Room::VideoTick() {
     if (t.tap->keyframe_wanted() || tick_us - t.last_keyframe_us >= 2'000'000) t.output->keyframes().Request();
   }
 
-  compositor_->Compose(pictures_, canvas_.view(), parallel_for_);
+  stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kCompose);
+  TimedParallelFor compose_for(parallel_for_, counters_.stage_cpu_ns, Stage::kCompose);
+  compositor_->Compose(pictures_, canvas_.view(), compose_for);
   counters_.frames_composed.fetch_add(1, std::memory_order_relaxed);
   const I420View canvas = canvas_.const_view();
   for (VideoOutput* output : due_outputs_) {  // scale buffers are made on the strand
@@ -177,7 +185,9 @@ void Room::VideoTick() {
     if (scaled.width() != output->width()) scaled.Allocate(output->width(), output->height());
   }
   const uint32_t timestamp = VideoClock(now);
-  parallel_for_.Run(static_cast<int>(due_outputs_.size()), [&](int i, int) {
+  stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kEncode);
+  TimedParallelFor encode_for(parallel_for_, counters_.stage_cpu_ns, Stage::kEncode);
+  encode_for.Run(static_cast<int>(due_outputs_.size()), [&](int i, int) {
     VideoOutput& output = *due_outputs_[static_cast<size_t>(i)];
     I420View picture = canvas;
     if (output.width() != canvas.width || output.height() != canvas.height) {
@@ -191,6 +201,7 @@ void Room::VideoTick() {
     }
     output.Encode(picture, timestamp, now);
   });
+  stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kSend);
   for (VideoOutput* output : due_outputs_) {
     if (output->has_frame()) {
       counters_.frames_encoded.fetch_add(1, std::memory_order_relaxed);
@@ -199,7 +210,8 @@ void Room::VideoTick() {
   }
   FeedVideoTaps(now);
   uint64_t forced = 0;
-  for (auto& [key, output] : outputs_) forced += output->keyframes().forced();
+  for (auto& [key, output] : outputs_)
+    forced += output->keyframes().forced();
   counters_.keyframes_forced.store(forced, std::memory_order_relaxed);
   RecordLatency(rtp::Clock::now());
 }
@@ -218,7 +230,8 @@ void Room::FeedVideoTaps(rtp::TimePoint now) {
 
 void Room::AdaptRungs(rtp::TimePoint now) {
   int64_t ceiling = 0;
-  for (const RungConfig& r : rungs_) ceiling = std::max<int64_t>(ceiling, int64_t{r.bitrate_kbps} * 1000);
+  for (const RungConfig& r : rungs_)
+    ceiling = std::max<int64_t>(ceiling, int64_t{r.bitrate_kbps} * 1000);
   for (auto& pp : video_participants_) {
     Participant& p = *pp;
     if (!p.video || !p.video->send || !p.video->choice) continue;
@@ -253,7 +266,8 @@ void Room::RecordLatency(rtp::TimePoint sent) {
 
 double RoomCounters::LatencyPercentile(double fraction) const {
   uint64_t total = 0;
-  for (const auto& b : latency_ms) total += b.load(std::memory_order_relaxed);
+  for (const auto& b : latency_ms)
+    total += b.load(std::memory_order_relaxed);
   if (total == 0) return -1;
   const double target = fraction * static_cast<double>(total);
   uint64_t seen = 0;

@@ -18,7 +18,9 @@ VideoOutput::VideoOutput(const OutputChoice& choice, std::string key, std::uniqu
           .mode = choice.single_nal_unit ? codecs::payload::H264PacketizationMode::kSingleNalUnit
                                          : codecs::payload::H264PacketizationMode::kNonInterleaved});
       break;
-    case CodecId::kVp8: vp8_.emplace(codecs::payload::Vp8PacketizerConfig{.max_payload_size = kMaxRtpPayload}); break;
+    case CodecId::kVp8:
+      vp8_.emplace(codecs::payload::Vp8PacketizerConfig{.max_payload_size = kMaxRtpPayload});
+      break;
     default:
       h263_.emplace(codecs::payload::H263PacketizerConfig{
           .max_payload_size = kMaxRtpPayload,
@@ -41,9 +43,12 @@ void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::T
   }
   if (frame->data.empty()) return;  // rate control skipped this picture
   Result<size_t, codecs::payload::PacketizeError> packets = size_t{0};
-  if (h264_) packets = h264_->Packetize(frame->data, arena_);
-  else if (vp8_) packets = vp8_->Packetize(frame->data, arena_);
-  else packets = h263_->Packetize(frame->data, arena_);
+  if (h264_)
+    packets = h264_->Packetize(frame->data, arena_);
+  else if (vp8_)
+    packets = vp8_->Packetize(frame->data, arena_);
+  else
+    packets = h263_->Packetize(frame->data, arena_);
   if (!packets) {
     ++stats_.packetize_errors;
     arena_.Clear();
@@ -55,6 +60,7 @@ void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::T
   timestamp_ = rtp_timestamp;
   ++stats_.frames;
   stats_.bytes += frame->data.size();
+  stats_.qp = encoder_->stats().last_qp;
   if (keyframe_) {
     ++stats_.keyframes;
     keyframes_.OnKeyframe(now, forced);

@@ -147,6 +147,12 @@ std::string RenderMetrics(mcu::ConferenceControl& control) {
     w.Sample("tessera_room_video_tick_duration_seconds_count", {{"room", r.room}}, static_cast<double>(r.tick_count));
   }
 
+  w.Family("tessera_room_cpu_seconds_total", "counter",
+           "CPU time of the room's ticks by stage (decode includes receiving; audio is the whole audio tick).");
+  for (const mcu::RoomStats& r : rooms)
+    for (const auto& [stage, seconds] : r.cpu_seconds_by_stage)
+      w.Sample("tessera_room_cpu_seconds_total", {{"room", r.room}, {"stage", stage}}, seconds);
+
   // Outputs: one encoder each.
   w.Family("tessera_output_frames_encoded_total", "counter", "Frames the output's encoder produced (rate() = fps).");
   for (const auto& r : rooms)
@@ -163,6 +169,11 @@ std::string RenderMetrics(mcu::ConferenceControl& control) {
     for (const auto& o : r.outputs)
       w.Sample("tessera_output_keyframes_total", {{"room", r.room}, {"output", o.key}},
                static_cast<double>(o.keyframes));
+  w.Family("tessera_output_qp", "gauge",
+           "Quantizer of the output's last frame (H.264 0-51, VP8 0-63, H.263/H.261 1-31).");
+  for (const auto& r : rooms)
+    for (const auto& o : r.outputs)
+      if (o.qp >= 0) w.Sample("tessera_output_qp", {{"room", r.room}, {"output", o.key}}, o.qp);
   w.Family("tessera_output_target_bitrate_bits", "gauge", "The output's target bitrate.");
   for (const auto& r : rooms)
     for (const auto& o : r.outputs)

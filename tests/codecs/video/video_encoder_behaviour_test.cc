@@ -115,6 +115,34 @@ TEST_P(EncoderTest, BitrateChangeTakesEffectWithoutAKeyframe) {
   EXPECT_EQ(encoder_->stats().bitrate_changes, 2u);
 }
 
+TEST_P(EncoderTest, TheQuantizerIsReportedOnTheCodecsScaleAndRisesWhenTheBitrateFalls) {
+  EXPECT_EQ(encoder_->stats().last_qp, -1);
+  if (GetParam().implementation == VideoEncoderImplementation::kOpenH264) {
+    EncodeNext();
+    EXPECT_EQ(encoder_->stats().last_qp, -1) << "OpenH264 does not report its quantizer";
+    return;
+  }
+  const int max_qp = GetParam().codec == CodecId::kH264 ? 51 : GetParam().codec == CodecId::kVp8 ? 63 : 31;
+  auto mean_qp = [&](int pictures) {
+    double sum = 0;
+    for (int i = 0; i < pictures; ++i) {
+      EncodeNext();
+      const int qp = encoder_->stats().last_qp;
+      EXPECT_GE(qp, 0);
+      EXPECT_LE(qp, max_qp);
+      sum += qp;
+    }
+    return sum / pictures;
+  };
+  ASSERT_TRUE(encoder_->SetBitrate(2'000'000));
+  mean_qp(45);
+  const double rich = mean_qp(15);
+  ASSERT_TRUE(encoder_->SetBitrate(100'000));
+  mean_qp(45);
+  const double poor = mean_qp(15);
+  EXPECT_GT(poor, rich) << "2 Mbit/s: QP " << rich << ", 100 kbit/s: QP " << poor;
+}
+
 TEST_P(EncoderTest, RefusesPicturesOfAnotherSize) {
   I420Buffer other(GetParam().width / 2, GetParam().height / 2);
   auto r = encoder_->Encode(other.const_view(), 0);

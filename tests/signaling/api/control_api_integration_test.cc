@@ -355,6 +355,42 @@ TEST_F(ControlApiOnTessera, CustomLayoutsFromTheConfigAndTheApiShapeThePicture) 
   EXPECT_FALSE(layout.contains("custom"));
 }
 
+TEST_F(ControlApiOnTessera, AVideoReceiverBringsEncoderQpAndCpuByStageIntoMetrics) {
+  const uint16_t port = tessera::testing::FreeUdpPort();
+  const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints",
+                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                            "m=video " +
+                                std::to_string(port) +
+                                " RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+                                "a=fmtp:96 packetization-mode=1;profile-level-id=42e01f\r\na=recvonly\r\n",
+                            "application/sdp");
+  ASSERT_EQ(r.status, 201) << r.body;
+  // The room now composes and encodes for it: the encoder's quantizer and the CPU of every
+  // stage show up (polled; the deadline bounds it).
+  const std::regex qp("tessera_output_qp\\{room=\"1000\",output=\"[^\"]+\"\\} (\\d+)");
+  auto stage = [](const std::string& body, const std::string& name) {
+    std::smatch m;
+    const std::regex re("tessera_room_cpu_seconds_total\\{room=\"1000\",stage=\"" + name + "\"\\} ([0-9.e+-]+)");
+    return std::regex_search(body, m, re) ? std::stod(m[1]) : -1.0;
+  };
+  std::string body;
+  std::smatch m;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    body = Send("GET", "/metrics", "", "", tessera::testing::kTestReadOnlyToken).body;
+    if (std::regex_search(body, m, qp) && stage(body, "encode") > 0) break;
+    std::this_thread::sleep_for(200ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_TRUE(std::regex_search(body, m, qp)) << "no tessera_output_qp for the room's output";
+  const int value = std::stoi(m[1]);
+  EXPECT_GE(value, 0);
+  EXPECT_LE(value, 51);  // H.264's scale
+  for (const char* name : {"decode", "compose", "encode", "send", "audio"})
+    EXPECT_GT(stage(body, name), 0) << name;
+  const std::string location = r.headers.at("location");
+  EXPECT_EQ(Send("DELETE", location).status, 204);
+}
+
 TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {
   uint16_t rtp_port = 0;
   const std::string id = AddEndpoint(&rtp_port);

@@ -127,6 +127,7 @@ struct OutputStats {
   uint64_t frames_encoded = 0;
   uint64_t bytes_encoded = 0;
   uint64_t keyframes = 0;
+  int qp = -1;  // quantizer of the last frame on the codec's scale; -1 unknown
 };
 
 // A room's engine counters, copied from its atomics (any thread).
@@ -149,6 +150,8 @@ struct RoomStats {
   std::vector<uint64_t> tick_bucket_counts;
   uint64_t tick_count = 0;
   double tick_sum_us = 0;
+  // CPU time of the room's ticks by stage ("decode", "compose", "encode", "send", "audio").
+  std::vector<std::pair<std::string, double>> cpu_seconds_by_stage;
   std::vector<OutputStats> outputs;
   // The participants with their statistics, from the same snapshot (empty if the room's
   // strands did not answer in time).

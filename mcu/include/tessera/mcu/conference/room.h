@@ -40,6 +40,7 @@
 #include "tessera/mcu/conference/event_sink.h"
 #include "tessera/mcu/conference/participant.h"
 #include "tessera/mcu/conference/pool_parallel_for.h"
+#include "tessera/mcu/conference/stage_cpu.h"
 #include "tessera/mcu/conference/video_output.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/stream/media_tap.h"
@@ -70,6 +71,7 @@ struct RoomCounters {
   std::atomic<uint64_t> audio_packets_received{0};  // of rtp_packets_received: audio and its events
   std::atomic<uint64_t> packets_dropped{0};         // malformed, unknown payload type, queue overflow
   std::atomic<uint64_t> keyframes_forced{0};
+  StageCounters stage_cpu_ns{};               // CPU time of the ticks by stage (stage_cpu.h)
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
   // Video tick durations as a histogram (metrics): ticks at most kTickBucketsUs[i] long
   // land in bucket i, longer ones in the last; and the sum of all durations.

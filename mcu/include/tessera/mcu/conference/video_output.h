@@ -11,9 +11,9 @@
 #include <string>
 
 #include "tessera/base/video_frame.h"
+#include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/payload/vp8_payload.h"
-#include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/video/video_encoder.h"
 #include "tessera/mcu/conference/keyframe_gate.h"
 #include "tessera/mcu/conference/output_selection.h"
@@ -26,6 +26,7 @@ struct VideoOutputStats {
   uint64_t encode_errors = 0;
   uint64_t packetize_errors = 0;
   uint64_t bytes = 0;
+  int qp = -1;  // of the last frame (codecs::VideoEncoderStats::last_qp)
 };
 
 class VideoOutput {
