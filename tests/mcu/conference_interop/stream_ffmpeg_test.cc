@@ -62,7 +62,8 @@ class StreamEvents {
     std::string out;
     for (const ControlEvent& e : events_) {
       out += e.type;
-      for (const auto& [k, v] : e.fields) out += " " + k + "=" + v;
+      for (const auto& [k, v] : e.fields)
+        out += " " + k + "=" + v;
       out += "\n";
     }
     return out;
@@ -109,8 +110,8 @@ Probe ProbeMedia(const std::string& input, const std::vector<std::string>& extra
   std::vector<std::string> argv = {"ffprobe", "-v", "error"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.insert(argv.end(), {"-count_frames", "-show_entries",
-                           "stream=codec_type,codec_name,width,height,sample_rate,nb_read_frames:format=duration", "-of",
-                           "default=noprint_wrappers=1", input});
+                           "stream=codec_type,codec_name,width,height,sample_rate,nb_read_frames:format=duration",
+                           "-of", "default=noprint_wrappers=1", input});
   const auto r = RunProgram(argv, 60s);
   Probe p;
   p.raw = r.output;
@@ -146,8 +147,8 @@ Probe ProbeMedia(const std::string& input, const std::vector<std::string>& extra
 
 // The presentation times of the keyframes of the first video stream, in seconds.
 std::vector<double> KeyframeTimes(const std::string& input) {
-  const auto r = RunProgram({"ffprobe", "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey", "-show_entries",
-                             "frame=pts_time", "-of", "csv=p=0", input},
+  const auto r = RunProgram({"ffprobe", "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey",
+                             "-show_entries", "frame=pts_time", "-of", "csv=p=0", input},
                             60s);
   std::vector<double> times;
   std::istringstream lines(r.output);
@@ -195,7 +196,8 @@ TEST_F(StreamFfmpeg, ARecordingIsAPlayableMp4WithTheMixAndItsStatesAreReported) 
   // start mid-way and for HLS segments.
   const std::vector<double> keys = KeyframeTimes(file.string());
   ASSERT_GE(keys.size(), 2u);
-  for (size_t i = 1; i < keys.size(); ++i) EXPECT_LE(keys[i] - keys[i - 1], 2.1) << "keyframe " << i;
+  for (size_t i = 1; i < keys.size(); ++i)
+    EXPECT_LE(keys[i] - keys[i - 1], 2.1) << "keyframe " << i;
 
   const auto files = manager().ListRecordings();
   ASSERT_EQ(files.size(), 1u);
@@ -270,9 +272,9 @@ TEST_F(StreamFfmpeg, HlsWritesShortSegmentsAndAPlaylistThatFfmpegPlays) {
 TEST_F(StreamFfmpeg, FfmpegAsAnRtmpServerReceivesH264AndAac) {
   const uint16_t port = tessera::testing::FreeTcpPort();
   const auto received = harness_.dir() / "received.flv";
-  auto listener = Subprocess::Start({"ffmpeg", "-nostdin", "-v", "error", "-y", "-listen", "1", "-timeout", "30", "-i",
-                                     "rtmp://127.0.0.1:" + std::to_string(port) + "/live/key", "-c", "copy",
-                                     received.string()});
+  auto listener =
+      Subprocess::Start({"ffmpeg", "-nostdin", "-v", "error", "-y", "-listen", "1", "-timeout", "30", "-i",
+                         "rtmp://127.0.0.1:" + std::to_string(port) + "/live/key", "-c", "copy", received.string()});
   ASSERT_NE(listener, nullptr);
   StreamEvents events(manager());
   // The listener may take a moment to bind: the sink retries until it does.
@@ -312,19 +314,33 @@ TEST_F(StreamFfmpeg, SrtCarriesMpegTsToAnFfmpegListener) {
   EXPECT_GE(p.video_frames, 20) << p.raw;
 }
 
-// nginx with the RTMP module, in the foreground with a private prefix and port.
+// nginx with the RTMP module, in the foreground with a private prefix and port. With a
+// `tls_port`, nginx's stream module also terminates TLS there in front of the RTMP server,
+// as RTMPS ingests are commonly built (a self-signed certificate made with openssl).
 class Nginx {
  public:
-  Nginx(const std::filesystem::path& dir, uint16_t port) : dir_(dir), port_(port) {
+  Nginx(const std::filesystem::path& dir, uint16_t port, uint16_t tls_port = 0) : dir_(dir), port_(port) {
     std::filesystem::create_directories(dir_ / "logs");
-    std::ofstream(dir_ / "nginx.conf") << "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n"
-                                          "daemon off;\nmaster_process off;\nworker_processes 1;\npid nginx.pid;\n"
-                                          "error_log logs/error.log info;\nevents { worker_connections 64; }\n"
-                                          "rtmp { server { listen 127.0.0.1:"
-                                       << port_
-                                       << "; chunk_size 4096;\n"
-                                          "  application live { live on; record off; } } }\n";
+    std::ofstream conf(dir_ / "nginx.conf");
+    conf << "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n";
+    if (tls_port) conf << "load_module /usr/lib/nginx/modules/ngx_stream_module.so;\n";
+    conf << "daemon off;\nmaster_process off;\nworker_processes 1;\npid nginx.pid;\n"
+            "error_log logs/error.log info;\nevents { worker_connections 64; }\n"
+            "rtmp { server { listen 127.0.0.1:"
+         << port_
+         << "; chunk_size 4096;\n"
+            "  application live { live on; record off; } } }\n";
+    if (tls_port) {
+      const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
+      tls_ready_ = RunProgram({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                               "-days", "1", "-subj", "/CN=127.0.0.1"},
+                              30s)
+                       .exit_status == 0;
+      conf << "stream { server { listen 127.0.0.1:" << tls_port << " ssl; ssl_certificate " << cert
+           << "; ssl_certificate_key " << key << "; proxy_pass 127.0.0.1:" << port_ << "; } }\n";
+    }
   }
+  bool tls_ready() const { return tls_ready_; }
   bool Start() {
     process_ = Subprocess::Start({"nginx", "-p", dir_.string() + "/", "-c", (dir_ / "nginx.conf").string(), "-e",
                                   (dir_ / "logs" / "error.log").string()});
@@ -347,6 +363,7 @@ class Nginx {
  private:
   std::filesystem::path dir_;
   uint16_t port_;
+  bool tls_ready_ = false;
   std::unique_ptr<Subprocess> process_;
 };
 
@@ -386,7 +403,8 @@ TEST_F(StreamFfmpeg, NginxRtmpIngestServesTheMixAndALostIngestIsRetriedWithoutHu
   bool live_again = false;
   while (!live_again && std::chrono::steady_clock::now() < deadline) {
     const auto states = events.States(started->id);
-    for (size_t i = states_before; i < states.size(); ++i) live_again |= states[i] == "live";
+    for (size_t i = states_before; i < states.size(); ++i)
+      live_again |= states[i] == "live";
     if (!live_again) std::this_thread::sleep_for(100ms);
   }
   EXPECT_TRUE(live_again) << events.Dump();
@@ -394,6 +412,31 @@ TEST_F(StreamFfmpeg, NginxRtmpIngestServesTheMixAndALostIngestIsRetriedWithoutHu
   ASSERT_TRUE(list);
   ASSERT_EQ(list->size(), 1u);
   EXPECT_GE((*list)[0].attempts, 2);
+  ASSERT_TRUE(manager().StopStream("r1", started->id));
+}
+
+TEST_F(StreamFfmpeg, RtmpsReachesAnIngestBehindTls) {
+  if (!HaveNginxRtmp() || !std::filesystem::exists("/usr/lib/nginx/modules/ngx_stream_module.so"))
+    GTEST_SKIP() << "nginx with the RTMP and stream modules is not installed (scripts/setup installs them)";
+  const uint16_t port = tessera::testing::FreeTcpPort();
+  const uint16_t tls_port = tessera::testing::FreeTcpPort();
+  Nginx nginx(harness_.dir() / "nginx-tls", port, tls_port);
+  ASSERT_TRUE(nginx.tls_ready()) << "openssl could not make a certificate";
+  ASSERT_TRUE(nginx.Start());
+  StreamEvents events(manager());
+  // Only the TLS port is given to Tessera: plain RTMP there fails nginx's TLS handshake.
+  auto started = manager().StartStream(
+      "r1",
+      StreamRequest{StreamRequest::Kind::kRtmp, "rtmps://127.0.0.1:" + std::to_string(tls_port) + "/live/mix", 360});
+  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_TRUE(events.WaitFor(started->id, "live", 15s)) << events.Dump();
+  ASSERT_TRUE(WaitForFrames(manager(), started->id, 30, 20s));
+  // A player pulls from the RTMP side what came in over TLS.
+  const Probe p = ProbeMedia("rtmp://127.0.0.1:" + std::to_string(port) + "/live/mix", {"-read_intervals", "%+3"});
+  EXPECT_EQ(p.video_codec, "h264") << p.raw;
+  EXPECT_EQ(p.audio_codec, "aac") << p.raw;
+  EXPECT_EQ(p.height, 360) << p.raw;
+  EXPECT_GE(p.video_frames, 15) << p.raw;
   ASSERT_TRUE(manager().StopStream("r1", started->id));
 }
 
