@@ -7,15 +7,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
-
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "tessera/testing/api_token.h"
+#include "tessera/testing/event_client.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -28,92 +25,10 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 using nlohmann::json;
+using tessera::testing::EventClient;
 using tessera::testing::HttpRequestSpec;
 using tessera::testing::HttpResult;
 using tessera::testing::Subprocess;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-
-// A WebSocket client with bounded waits: every operation runs the io_context for at most
-// its timeout.
-class EventClient {
- public:
-  bool Connect(uint16_t port, const std::string& target, const std::string& token) {
-    boost::asio::ip::tcp::resolver resolver(io_);
-    bool done = false;
-    beast::error_code result;
-    beast::get_lowest_layer(ws_).expires_after(5s);
-    beast::get_lowest_layer(ws_).async_connect(
-        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port),
-        [&](beast::error_code ec) { result = ec, done = true; });
-    if (!Run(done, 5s) || result) return false;
-    ws_.set_option(websocket::stream_base::decorator([token](websocket::request_type& r) {
-      if (!token.empty()) r.set(beast::http::field::authorization, "Bearer " + token);
-    }));
-    done = false;
-    ws_.async_handshake(response_, "127.0.0.1", target, [&](beast::error_code ec) { result = ec, done = true; });
-    if (!Run(done, 5s)) return false;
-    beast::get_lowest_layer(ws_).expires_never();
-    handshake_error_ = result;
-    return !result;
-  }
-  int handshake_status() const { return response_.result_int(); }
-
-  // The next message, or nullopt after `timeout`.
-  std::optional<json> Next(std::chrono::milliseconds timeout = 10s) {
-    if (!reading_) {
-      reading_ = true;
-      ws_.async_read(buffer_, [this](beast::error_code ec, size_t) {
-        reading_ = false;
-        read_done_ = true;
-        read_error_ = ec;
-      });
-    }
-    if (!Run(read_done_, timeout)) return std::nullopt;
-    read_done_ = false;
-    if (read_error_) return std::nullopt;
-    json j = json::parse(beast::buffers_to_string(buffer_.data()), nullptr, false);
-    buffer_.consume(buffer_.size());
-    return j;
-  }
-  // Messages until one satisfies `match` (returned), or nullopt at the deadline.
-  template <typename Match>
-  std::optional<json> NextMatching(Match match, std::chrono::milliseconds timeout, std::vector<json>* seen = nullptr) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      auto m = Next(std::max(left, 1ms));
-      if (!m) return std::nullopt;
-      if (seen) seen->push_back(*m);
-      if (match(*m)) return m;
-    }
-    return std::nullopt;
-  }
-  void Close() {
-    bool done = false;
-    ws_.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
-    Run(done, 2s);
-  }
-
- private:
-  bool Run(bool& done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done && std::chrono::steady_clock::now() < deadline) {
-      io_.restart();
-      io_.run_for(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-    }
-    return done;
-  }
-
-  boost::asio::io_context io_;
-  websocket::stream<beast::tcp_stream> ws_{io_};
-  websocket::response_type response_;
-  beast::flat_buffer buffer_;
-  bool reading_ = false;
-  bool read_done_ = false;
-  beast::error_code read_error_;
-  beast::error_code handshake_error_;
-};
 
 std::string AudioOffer(uint16_t port) {
   return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=ffmpeg\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
