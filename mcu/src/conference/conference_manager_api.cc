@@ -321,6 +321,21 @@ Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::st
   return png;
 }
 
+void ConferenceManager::ReportError(std::string_view room, std::string_view participant, std::string_view code,
+                                    std::string_view message, std::vector<std::pair<std::string, std::string>> fields) {
+  std::string id(room);
+  {
+    std::lock_guard lock(mutex_);
+    if (const Entry* entry = Lookup(room)) id = entry->settings.id;  // a deleted room keeps the name it was given
+  }
+  ControlEvent event{"error", std::move(id), std::string(participant), {}};
+  event.fields.emplace_back("code", std::string(code));
+  event.fields.emplace_back("message", std::string(message));
+  for (auto& field : fields)
+    event.fields.push_back(std::move(field));
+  events_.Emit(event);
+}
+
 void ConferenceManager::EmitParticipant(const char* type, const std::string& room, const std::string& id,
                                         const ParticipantRequest& request) const {
   ControlEvent event{type, room, id, {}};

@@ -183,6 +183,10 @@ Result<void, ControlError> Server::SetLayout(std::string_view room, std::string_
 Result<void, ControlError> Server::SetCustomLayout(std::string_view room, const CustomLayout& layout) {
   return conferences_->SetCustomLayout(room, layout);
 }
+void Server::ReportError(std::string_view room, std::string_view participant, std::string_view code,
+                         std::string_view message, std::vector<std::pair<std::string, std::string>> fields) {
+  conferences_->ReportError(room, participant, code, message, std::move(fields));
+}
 std::vector<std::string> Server::LayoutNames() const {
   return conferences_->LayoutNames();
 }

@@ -4,11 +4,11 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/rate_limiter.h"
 #include "tessera/base/log.h"
 #include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
 #include "tessera/signaling/sip/pin_entry.h"
-#include "common/rate_limiter.h"
 
 namespace tessera::signaling::sip {
 namespace {
@@ -73,6 +73,7 @@ class ConferenceDialIn::Leg final : public CallObserver {
 
   // Late offer: the answer arrives with the ACK. Dial-out: with the 2xx.
   void OnEstablished(Call& call, std::string_view remote_sdp) override {
+    established_ = true;
     if (call.direction() == CallDirection::kOutgoing)
       TLOG_INFO(kLog, "dial-out call {} to {} answered: {} joined room {}", call.id(), call.request_uri().ToString(),
                 participant_id_, room_id_);
@@ -136,6 +137,18 @@ class ConferenceDialIn::Leg final : public CallObserver {
               end.status ? fmt::format(" {}", end.status) : std::string(), end.detail.empty() ? "" : ": ", end.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
+    if (call.direction() == CallDirection::kOutgoing && !established_) {
+      // An operator who dialled wants to know why nobody joined.
+      std::vector<std::pair<std::string, std::string>> fields = {{"uri", call.request_uri().ToString()},
+                                                                 {"reason", std::string(ToString(end.reason))}};
+      if (end.status) fields.emplace_back("status", std::to_string(end.status));
+      owner_.control_.ReportError(
+          room_id_, participant_id_, "dial_out_failed",
+          fmt::format("the call to {} ended before it was answered ({}{}{})", call.request_uri().ToString(),
+                      ToString(end.reason), end.status ? fmt::format(" {}", end.status) : std::string(),
+                      end.detail.empty() ? "" : ": " + end.detail),
+          std::move(fields));
+    }
     owner_.Forget(call.id());  // destroys this; nothing may follow
   }
 
@@ -255,6 +268,7 @@ class ConferenceDialIn::Leg final : public CallObserver {
   boost::asio::ip::address toward_;
   // PIN rooms.
   bool lobby_ = false;
+  bool established_ = false;  // answered (dial-out) or acknowledged (dial-in)
   PinEntry pin_{owner_.options_.pin_attempts};
   std::unique_ptr<boost::asio::steady_timer> poll_;
   std::chrono::steady_clock::time_point last_digit_;

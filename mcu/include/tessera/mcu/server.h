@@ -83,6 +83,8 @@ class Server final : public ConferenceControl {
   std::vector<std::string> LayoutNames() const override;
   std::vector<RoomStats> GetRoomStats() const override;
   Result<void, ControlError> SetCustomLayout(std::string_view room, const CustomLayout& layout) override;
+  void ReportError(std::string_view room, std::string_view participant, std::string_view code, std::string_view message,
+                   std::vector<std::pair<std::string, std::string>> fields) override;
   Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
                                                         const LayoutChoice& layout) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;

@@ -25,9 +25,12 @@
 #include "tessera/base/video_frame.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/video/video_encoder.h"
+#include "tessera/testing/api_token.h"
+#include "tessera/testing/event_client.h"
+#include "tessera/testing/http_client.h"
+#include "tessera/testing/paths.h"
 #include "tessera/testing/tone_power.h"
 #include "tessera/testing/udp_pcap.h"
-#include "tessera/testing/paths.h"
 #include "test_certificate.h"
 
 namespace tessera::signaling::sip {
@@ -45,16 +48,17 @@ class TesseraSip : public ::testing::Test {
   void StartTessera(const std::string& extra = {}, const std::string& room_extra = {}) {
     for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
       sip_port_ = tessera::testing::FreeUdpPort();
-      const std::string config = "[server]\nworker_threads = 1\n[http]\nlisten = \"127.0.0.1:" +
-                                 std::to_string(tessera::testing::FreeTcpPort()) +
-                                 "\"\n[sip]\nudp = \"127.0.0.1:" + std::to_string(sip_port_) +
-                                 "\"\ntcp = \"127.0.0.1:" + std::to_string(sip_port_) + "\"\n" + extra +
-                                 "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\n" + room_extra +
-                                 "[[rooms]]\nid = \"2000\"\nlocked = true\n[[rooms]]\nid = \"3000\"\npin = \"1234\"\n"
-                                 // A room already full: its one place is taken by its watch stream.
-                                 "[[rooms]]\nid = \"4000\"\nmax_participants = 1\nwatch = \"127.0.0.1:" +
-                                 std::to_string(tessera::testing::FreeUdpPort()) + "\"\nwatch_sdp = \"" +
-                                 (dir_.path() / "watch.sdp").string() + "\"\n";
+      http_port_ = tessera::testing::FreeTcpPort();
+      const std::string config =
+          "[server]\nworker_threads = 1\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n" +
+          tessera::testing::TestApiTokensToml() + "[sip]\nudp = \"127.0.0.1:" + std::to_string(sip_port_) +
+          "\"\ntcp = \"127.0.0.1:" + std::to_string(sip_port_) + "\"\n" + extra +
+          "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\n" + room_extra +
+          "[[rooms]]\nid = \"2000\"\nlocked = true\n[[rooms]]\nid = \"3000\"\npin = \"1234\"\n"
+          // A room already full: its one place is taken by its watch stream.
+          "[[rooms]]\nid = \"4000\"\nmax_participants = 1\nwatch = \"127.0.0.1:" +
+          std::to_string(tessera::testing::FreeUdpPort()) + "\"\nwatch_sdp = \"" +
+          (dir_.path() / "watch.sdp").string() + "\"\n";
       const auto path = dir_.WriteFile("tessera.toml", config);
       auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
       ASSERT_NE(p, nullptr);
@@ -88,6 +92,7 @@ class TesseraSip : public ::testing::Test {
   tessera::testing::TempDir dir_;
   tessera::testing::TempDir sipp_dir_;
   uint16_t sip_port_ = 0;
+  uint16_t http_port_ = 0;
   std::unique_ptr<Subprocess> process_;
 };
 
@@ -171,7 +176,8 @@ bool WriteRedH264Pcap(const std::filesystem::path& path) {
   if (!encoder) return false;
   I420Buffer red(640, 360);
   I420MutableView v = red.view();
-  for (int y = 0; y < v.height; ++y) std::memset(v.y + y * v.stride_y, 81, static_cast<size_t>(v.width));
+  for (int y = 0; y < v.height; ++y)
+    std::memset(v.y + y * v.stride_y, 81, static_cast<size_t>(v.width));
   for (int y = 0; y < v.height / 2; ++y) {
     std::memset(v.u + y * v.stride_u, 90, static_cast<size_t>(v.width / 2));
     std::memset(v.v + y * v.stride_v, 240, static_cast<size_t>(v.width / 2));
@@ -188,11 +194,18 @@ bool WriteRedH264Pcap(const std::filesystem::path& path) {
     if (!packetizer.Packetize(au->data, arena)) return false;
     for (size_t i = 0; i < arena.size(); ++i) {
       const auto payload = arena.payload(i);
-      const uint8_t header[12] = {0x80, static_cast<uint8_t>((arena.marker(i) ? 0x80 : 0) | 96),
-                                  static_cast<uint8_t>(sequence >> 8), static_cast<uint8_t>(sequence & 0xff),
-                                  static_cast<uint8_t>(timestamp >> 24), static_cast<uint8_t>(timestamp >> 16),
-                                  static_cast<uint8_t>(timestamp >> 8), static_cast<uint8_t>(timestamp),
-                                  0x12, 0x34, 0x56, 0x78};
+      const uint8_t header[12] = {0x80,
+                                  static_cast<uint8_t>((arena.marker(i) ? 0x80 : 0) | 96),
+                                  static_cast<uint8_t>(sequence >> 8),
+                                  static_cast<uint8_t>(sequence & 0xff),
+                                  static_cast<uint8_t>(timestamp >> 24),
+                                  static_cast<uint8_t>(timestamp >> 16),
+                                  static_cast<uint8_t>(timestamp >> 8),
+                                  static_cast<uint8_t>(timestamp),
+                                  0x12,
+                                  0x34,
+                                  0x56,
+                                  0x78};
       ++sequence;
       std::vector<uint8_t> rtp(sizeof header + payload.size());
       std::memcpy(rtp.data(), header, sizeof header);
@@ -212,15 +225,15 @@ bool WriteRedH264Pcap(const std::filesystem::path& path) {
 
 TEST_F(TesseraSip, ARoomSystemSendingPcmuAndH264FromACaptureIsSeenAndHeardInTheMix) {
   ASSERT_TRUE(WriteRedH264Pcap(sipp_dir_.path() / "video.pcap"));
-  auto tone = tessera::testing::RunProgram(
-      {"ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=8000:duration=10",
-       "-ar", "8000", "-ac", "1", "-f", "mulaw", (sipp_dir_.path() / "audio.ulaw").string()},
-      30s);
+  auto tone = tessera::testing::RunProgram({"ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                                            "sine=frequency=660:sample_rate=8000:duration=10", "-ar", "8000", "-ac",
+                                            "1", "-f", "mulaw", (sipp_dir_.path() / "audio.ulaw").string()},
+                                           30s);
   ASSERT_EQ(tone.exit_status, 0) << tone.output;
   const uint16_t watch_port = static_cast<uint16_t>(tessera::testing::FreeUdpPort() & ~1);
   const auto watch_sdp = dir_.path() / "watch-1000.sdp";
-  StartTessera({}, "watch = \"127.0.0.1:" + std::to_string(watch_port) + "\"\nwatch_sdp = \"" + watch_sdp.string() +
-                       "\"\n");
+  StartTessera(
+      {}, "watch = \"127.0.0.1:" + std::to_string(watch_port) + "\"\nwatch_sdp = \"" + watch_sdp.string() + "\"\n");
   ASSERT_TRUE(process_->WaitForOutput("room 1000: watch the mix with", 10s)) << process_->output();
   ASSERT_TRUE(std::filesystem::exists(watch_sdp));
   auto call = std::async(std::launch::async, [&] {
@@ -232,11 +245,36 @@ TEST_F(TesseraSip, ARoomSystemSendingPcmuAndH264FromACaptureIsSeenAndHeardInTheM
   std::this_thread::sleep_for(2s);  // the capture's first keyframe and the jitter buffers
   const auto yuv = dir_.path() / "watch.yuv";
   const auto wav = dir_.path() / "watch.wav";
-  auto recorded = tessera::testing::RunProgram(
-      {"ffmpeg", "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file,udp,rtp", "-i", watch_sdp.string(), "-t",
-       "3", "-map", "0:v", "-vf", "scale=320:180", "-pix_fmt", "yuv420p", "-f", "rawvideo", yuv.string(), "-t", "3",
-       "-map", "0:a", "-ac", "1", "-ar", "48000", wav.string()},
-      30s);
+  auto recorded = tessera::testing::RunProgram({"ffmpeg",
+                                                "-nostdin",
+                                                "-v",
+                                                "error",
+                                                "-y",
+                                                "-protocol_whitelist",
+                                                "file,udp,rtp",
+                                                "-i",
+                                                watch_sdp.string(),
+                                                "-t",
+                                                "3",
+                                                "-map",
+                                                "0:v",
+                                                "-vf",
+                                                "scale=320:180",
+                                                "-pix_fmt",
+                                                "yuv420p",
+                                                "-f",
+                                                "rawvideo",
+                                                yuv.string(),
+                                                "-t",
+                                                "3",
+                                                "-map",
+                                                "0:a",
+                                                "-ac",
+                                                "1",
+                                                "-ar",
+                                                "48000",
+                                                wav.string()},
+                                               30s);
   const auto r = call.get();
   EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
   ASSERT_EQ(recorded.exit_status, 0) << recorded.output;
@@ -305,10 +343,12 @@ TEST_F(TesseraSip, AnAddressThatKeepsGuessingPinsIsRefusedWith403) {
     const auto r = Sipp(testing::Scenario("uac_pin_wrong.xml"), "3000", {"-m", "1"});
     ASSERT_EQ(r.exit_status, 0) << "call " << call << ": " << r.Explain(sipp_dir_);
   }
-  const auto scenario = testing::InstantiateScenario(
-      sipp_dir_, "invite_rejected.xml.in",
-      {{"STATUS", "403"}, {"REASON", "Warning: 399 tessera .too many wrong PINs from this address"}, {"PT", "0"},
-       {"CODEC", "PCMU/8000"}});
+  const auto scenario =
+      testing::InstantiateScenario(sipp_dir_, "invite_rejected.xml.in",
+                                   {{"STATUS", "403"},
+                                    {"REASON", "Warning: 399 tessera .too many wrong PINs from this address"},
+                                    {"PT", "0"},
+                                    {"CODEC", "PCMU/8000"}});
   const auto r = Sipp(scenario, "3000", {"-m", "1"});
   EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
   EXPECT_TRUE(process_->WaitForOutput("too many wrong PINs from this address (403)", 5s)) << process_->output();
@@ -370,6 +410,40 @@ INSTANTIATE_TEST_SUITE_P(
                                      "declined 503"},
                       DialOutRefusal{"RingingThenDecline603", "180 Ringing", "603 Decline", "declined 603"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// Dial-out through the control API: the callee refuses, and an operator watching the
+// event stream is told why nobody joined.
+TEST_F(TesseraDialOut, ARefusedDialOutFromTheApiIsReportedAsAnErrorEvent) {
+  StartTessera();
+  const uint16_t uas_port = tessera::testing::FreeUdpPort();
+  const auto scenario = testing::InstantiateScenario(sipp_dir_, "uas_dial_out_refuse.xml.in",
+                                                     {{"PROVISIONAL", "180 Ringing"}, {"STATUS", "486 Busy Here"}});
+  auto uas = std::async(std::launch::async, [&] {
+    return testing::RunSipp(sipp_dir_, scenario,
+                            {"-i", "127.0.0.1", "-p", std::to_string(uas_port), "-mp",
+                             std::to_string(tessera::testing::FreeUdpPort()), "-m", "1"});
+  });
+  ASSERT_TRUE(testing::WaitForUdpListener(uas_port));
+  tessera::testing::EventClient events;
+  ASSERT_TRUE(events.Connect(http_port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
+  tessera::testing::HttpRequestSpec dial{"POST",
+                                         "/api/v1/rooms/1000/dial",
+                                         {{"Content-Type", "application/json"}},
+                                         R"({"uri":"sip:uas@127.0.0.1:)" + std::to_string(uas_port) + "\"}"};
+  tessera::testing::WithTestToken(dial);
+  const auto response = tessera::testing::HttpRequest("127.0.0.1", http_port_, dial, 5s);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 202) << response->body;
+  EXPECT_EQ(uas.get().exit_status, 0);
+  std::vector<nlohmann::json> seen;
+  const auto error = events.NextMatching([](const nlohmann::json& e) { return e["type"] == "error"; }, 10s, &seen);
+  ASSERT_TRUE(error) << "no error event; saw " << nlohmann::json(seen).dump();
+  EXPECT_EQ((*error)["room"], "1000");
+  EXPECT_EQ((*error)["data"]["code"], "dial_out_failed");
+  EXPECT_EQ((*error)["data"]["status"], "486");
+  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr("declined 486"));
+  EXPECT_EQ((*error)["participant"], DialedParticipant());
+}
 
 TEST_F(TesseraDialOut, ACalleeThatOnlyRingsIsCancelledAfterTheAnswerTimeout) {
   const auto r = DialOut(testing::Scenario("uas_dial_out_cancel.xml"), "dial_out_answer_timeout_s = 2\n");

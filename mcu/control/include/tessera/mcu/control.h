@@ -324,6 +324,14 @@ class ConferenceControl {
   // Engine counters of every room, for /metrics.
   virtual std::vector<RoomStats> GetRoomStats() const { return {}; }
 
+  // An "error" event for operators, from a signalling adapter: `code` a stable token
+  // ("dial_out_failed", "call_failed"), `message` for people, `fields` further details
+  // ("status": "486", "uri": ...). Never carries secrets.
+  virtual void ReportError(std::string_view room_id_or_alias, std::string_view participant_id, std::string_view code,
+                           std::string_view message, std::vector<std::pair<std::string, std::string>> fields = {}) {
+    (void)room_id_or_alias, (void)participant_id, (void)code, (void)message, (void)fields;
+  }
+
   // Events of the core (participants, talking, speaker, layout, streams). One listener;
   // setting it again replaces it, an empty function removes it.
   virtual void SetEventListener(std::function<void(const ControlEvent&)> listener) { (void)listener; }

@@ -70,6 +70,8 @@ class ConferenceManager {
   Result<void, ControlError> SetLayout(std::string_view room, std::string_view layout);
   Result<void, ControlError> SetCustomLayout(std::string_view room, const CustomLayout& layout);
   std::vector<std::string> LayoutNames() const { return layouts_.Names(); }
+  void ReportError(std::string_view room, std::string_view participant, std::string_view code, std::string_view message,
+                   std::vector<std::pair<std::string, std::string>> fields = {});
   std::vector<RoomStats> GetRoomStats();
   Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
                                                         const LayoutChoice& layout = {});
