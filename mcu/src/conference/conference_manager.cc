@@ -27,11 +27,15 @@ uint32_t RandomU32() {
 
 // Runs `fn` on the network thread and waits for it: RtpTransports are created, started and
 // closed there (rtp_transport.h).
+//
+// The wait is bounded, so the task may run after the caller has given up: it is shared
+// with the network thread and `fn` must own what it uses (capture by value), and a result
+// that comes too late is dropped there (an RtpLink then closes on the network thread).
 template <typename Fn>
 auto OnNetwork(boost::asio::io_context& network, Fn fn) -> std::optional<decltype(fn())> {
-  std::packaged_task<decltype(fn())()> task(std::move(fn));
-  auto future = task.get_future();
-  boost::asio::post(network, [&task] { task(); });
+  auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
+  auto future = task->get_future();
+  boost::asio::post(network, [task] { (*task)(); });
   if (future.wait_for(kNetworkWait) != std::future_status::ready) return std::nullopt;
   return future.get();
 }
@@ -175,9 +179,11 @@ void ConferenceManager::Stop() {
     }
   }
   // Bounded: a media loop that is not running (a server being torn down before Run)
-  // cannot confirm; the rooms are then destroyed with the loop already stopped.
+  // cannot confirm; the rooms are then destroyed with the loop already stopped. A loaded
+  // machine can take seconds to reach the stop handlers, and destroying a room before its
+  // strands confirm risks its pending handlers, so the bound is generous.
   for (auto& f : stopped)
-    f.wait_for(std::chrono::seconds(2));
+    f.wait_for(std::chrono::seconds(10));
   std::lock_guard lock(mutex_);
   rooms_.clear();
   stopped_late_.clear();
@@ -311,8 +317,9 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
       if (!key) return fail(Kind::kBadRequest, std::string(what) + ": " + key.error());
       local_srtp = std::move(*key);
     }
-    auto link =
-        OnNetwork(network_, [&] { return RtpLink::Create(network_, ports_, s, ssrc, "tessera-" + id, local_srtp); });
+    auto link = OnNetwork(network_, [this, s, ssrc, cname = "tessera-" + id, local_srtp] {
+      return RtpLink::Create(network_, ports_, s, ssrc, cname, local_srtp);
+    });
     if (!link) return fail(Kind::kInternal, "the network thread did not answer");
     if (!*link) {
       const std::string& message = link->error();

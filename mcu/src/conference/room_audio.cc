@@ -15,8 +15,8 @@ constexpr std::array<int16_t, AudioInput::kTickSamples> kSilence{};  // a muted 
 void Room::ScheduleAudio() {
   if (audio_stopped_) return;
   audio_timer_.expires_at(next_audio_);
-  audio_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || audio_stopped_) return;
+  audio_timer_.async_wait([this, stopped = clocks_stopped_](const boost::system::error_code& ec) {
+    if (ec || stopped->load(std::memory_order_acquire) || audio_stopped_) return;
     AudioTick();
     // Absolute deadlines: the next tick is due one period after this one was due, not
     // after it ran. A tick that starts more than a period late is counted, and the clock

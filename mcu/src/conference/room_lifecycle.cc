@@ -58,6 +58,7 @@ void Room::Stop(std::function<void()> done) {
         CloseLinks(*p);
       video_participants_.clear();
       counters_.participants.store(0);
+      clocks_stopped_->store(true, std::memory_order_release);
       done();
     });
   });

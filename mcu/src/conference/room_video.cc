@@ -26,8 +26,8 @@ uint32_t Room::VideoClock(rtp::TimePoint now) const {
 void Room::ScheduleVideo() {
   if (video_stopped_) return;
   video_timer_.expires_at(next_video_);
-  video_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || video_stopped_) return;
+  video_timer_.async_wait([this, stopped = clocks_stopped_](const boost::system::error_code& ec) {
+    if (ec || stopped->load(std::memory_order_acquire) || video_stopped_) return;
     const auto started = rtp::Clock::now();
     VideoTick();
     const auto period = std::chrono::microseconds(1'000'000 / options_.video_fps);

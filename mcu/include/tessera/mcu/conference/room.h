@@ -216,6 +216,10 @@ class Room {
 
   // Audio strand.
   bool audio_stopped_ = false;
+  // Set on the video strand just before Stop's `done` runs. A timer whose wait completed
+  // before Stop cancelled it still runs its handler, possibly after the room is gone: the
+  // handlers hold this flag (not the room) and look at it before touching anything else.
+  std::shared_ptr<std::atomic<bool>> clocks_stopped_ = std::make_shared<std::atomic<bool>>(false);
   int64_t audio_tick_ = 0;
   std::vector<std::shared_ptr<Participant>> audio_participants_;  // join order
   mixer::AudioMixer mixer_;
