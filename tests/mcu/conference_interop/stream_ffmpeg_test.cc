@@ -164,6 +164,17 @@ std::string DecodeErrors(const std::string& input) {
   return r.output;
 }
 
+// The room's audio clock goes on: `count` ticks after `from` within `timeout` (bounded; a
+// loaded machine is slower, a stuck room never gets there).
+bool TicksAdvance(const Room& room, uint64_t from, uint64_t count, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (room.counters().audio_ticks.load() < from + count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);  // polling a counter; the deadline bounds it
+  }
+  return true;
+}
+
 class StreamFfmpeg : public ::testing::Test {
  protected:
   testing::ConferenceHarness harness_{4};
@@ -394,8 +405,7 @@ TEST_F(StreamFfmpeg, NginxRtmpIngestServesTheMixAndALostIngestIsRetriedWithoutHu
   const uint64_t ticks = harness_.room().counters().audio_ticks.load();
   nginx.Kill();
   ASSERT_TRUE(events.WaitFor(started->id, "retrying", 15s)) << events.Dump();
-  std::this_thread::sleep_for(1s);
-  EXPECT_GE(harness_.room().counters().audio_ticks.load(), ticks + 40);  // 20 ms ticks went on
+  EXPECT_TRUE(TicksAdvance(harness_.room(), ticks, 40, 10s));  // 20 ms ticks went on
   // It comes back: the stream is live again.
   ASSERT_TRUE(nginx.Start());
   const auto states_before = events.States(started->id).size();
@@ -459,8 +469,7 @@ TEST_F(StreamFfmpeg, AFailedWriteEndsTheRecordingWithAnErrorAndTheRoomKeepsRunni
   ASSERT_TRUE(error) << events.Dump();
   EXPECT_NE(error->find("write failed"), std::string::npos) << *error;
   const uint64_t ticks = harness_.room().counters().audio_ticks.load();
-  std::this_thread::sleep_for(500ms);
-  EXPECT_GE(harness_.room().counters().audio_ticks.load(), ticks + 15);
+  EXPECT_TRUE(TicksAdvance(harness_.room(), ticks, 15, 10s));
   // Stopping it now is a conflict: it has ended.
   auto stop = manager().StopStream("r1", started->id);
   ASSERT_FALSE(stop);
