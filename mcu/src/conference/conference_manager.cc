@@ -133,16 +133,7 @@ void ConferenceManager::Start() {
   {
     std::lock_guard lock(mutex_);
     for (const RoomConfig& rc : config_.rooms) {
-      std::vector<RungConfig> rungs;
-      for (const RungConfig& r : config_.rungs)
-        if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end())
-          rungs.push_back(r);
-      Entry& entry = rooms_[rc.id];
-      entry.settings = rc;
-      entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
-                                          media_, parallel_for_, network_, text_.get());
-      entry.room->SetEventSink(&events_);
-      entry.room->Start();
+      Entry& entry = OpenRoom(rc);
       for (int i = 0; i < rc.demo_participants; ++i) {
         auto demo = MakeSynthetic(*entry.room, i);
         // Registered like any participant, so the control API can mute, rename, pin and kick it.
@@ -158,6 +149,19 @@ void ConferenceManager::Start() {
   }
   for (const std::string& id : watched)
     StartWatch(id);
+}
+
+ConferenceManager::Entry& ConferenceManager::OpenRoom(const RoomConfig& rc) {
+  std::vector<RungConfig> rungs;
+  for (const RungConfig& r : config_.rungs)
+    if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
+  Entry& entry = rooms_[rc.id];
+  entry.settings = rc;
+  entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
+                                      media_, parallel_for_, network_, text_.get());
+  entry.room->SetEventSink(&events_);
+  entry.room->Start();
+  return entry;
 }
 
 void ConferenceManager::Stop() {

@@ -89,25 +89,16 @@ Result<RoomSummary, ControlError> ConferenceManager::CreateRoom(const RoomSettin
   rc.id = request.id;
   rc.name = request.id;
   Apply(request, rc);
-  std::vector<RungConfig> rungs;
   for (const std::string& name : rc.rungs)
     if (std::none_of(config_.rungs.begin(), config_.rungs.end(), [&](const RungConfig& r) { return r.name == name; }))
       return MakeUnexpected(Error(Kind::kBadRequest, "no rung named \"" + name + "\" in the config"));
-  for (const RungConfig& r : config_.rungs)
-    if (rc.rungs.empty() || std::find(rc.rungs.begin(), rc.rungs.end(), r.name) != rc.rungs.end()) rungs.push_back(r);
 
   RoomSummary summary;
   {
     std::lock_guard lock(mutex_);
     if (auto ok = CheckNames(rc, nullptr); !ok) return MakeUnexpected(ok.error());
     std::erase(deleted_, rc.id);
-    Entry& entry = rooms_[rc.id];
-    entry.settings = rc;
-    entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
-                                        media_, parallel_for_, network_, text_.get());
-    entry.room->SetEventSink(&events_);
-    entry.room->Start();
-    summary = SummaryOf(entry);
+    summary = SummaryOf(OpenRoom(rc));
   }
   TLOG_INFO(kLog, "room {} created", rc.id);
   events_.Emit(ControlEvent{"room.created", rc.id, {}, {}});

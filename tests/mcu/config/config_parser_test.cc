@@ -1,5 +1,7 @@
 #include "tessera/mcu/config.h"
 
+#include "config_errors.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,16 +14,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Parses `text` expecting failure; returns the errors as "line:col key: message" strings.
-std::vector<std::string> Errors(std::string_view text) {
-  auto r = ParseConfig(text, "t.toml");
-  std::vector<std::string> out;
-  if (r) return out;
-  for (const auto& e : r.error())
-    out.push_back(e.ToString());
-  return out;
-}
 
 TEST(ConfigParser, ShippedDefaultConfigIsValid) {
   auto r = LoadConfigFile(testing::SourceDir() / "config" / "tessera.toml");

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "config_errors.h"
 #include "tessera/mcu/config.h"
 
 #include <fstream>
@@ -15,15 +16,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::vector<std::string> Errors(std::string_view text) {
-  auto r = ParseConfig(text, "t.toml");
-  std::vector<std::string> out;
-  if (r) return out;
-  for (const auto& e : r.error())
-    out.push_back(e.ToString());
-  return out;
-}
 
 TEST(LayoutConfig, ACustomLayoutIsReadAndARoomCanUseIt) {
   auto r = ParseConfig(R"(

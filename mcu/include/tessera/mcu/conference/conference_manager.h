@@ -97,6 +97,9 @@ class ConferenceManager {
     // Keyframes asked of each participant's incoming video (Participant::keyframes_asked).
     std::map<std::string, std::shared_ptr<std::atomic<uint32_t>>> keyframes_asked;
   };
+  // mutex_ held: makes and starts the room of `rc` (its rungs from the config, its layout
+  // from the catalogue) and registers it under rc.id.
+  Entry& OpenRoom(const RoomConfig& rc);
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;
   RoomSummary SummaryOf(const Entry& entry) const;
