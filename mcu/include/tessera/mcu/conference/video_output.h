@@ -13,6 +13,7 @@
 #include "tessera/base/video_frame.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/payload/vp8_payload.h"
+#include "tessera/codecs/payload/h261_payload.h"
 #include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/video/video_encoder.h"
 #include "tessera/mcu/conference/keyframe_gate.h"
@@ -65,6 +66,7 @@ class VideoOutput {
   std::optional<codecs::payload::H264Packetizer> h264_;
   std::optional<codecs::payload::Vp8Packetizer> vp8_;
   std::optional<codecs::payload::H263Packetizer> h263_;
+  std::optional<codecs::payload::H261Packetizer> h261_;
   codecs::payload::PayloadArena arena_;
   KeyframeGate keyframes_;
   bool keyframe_ = false;
