@@ -4,6 +4,7 @@
 // skipped, only their lengths matter.
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "tessera/codecs/video/h261_bitstream.h"
 
@@ -286,9 +287,13 @@ bool SkipBlock(Bits& r, bool intra) {
   }
 }
 
-int8_t WrapVector(int v) {
-  if (v <= -16) v += 32;
-  if (v >= 16) v -= 32;
+// A vector component from its predictor and MVD (each code stands for two differences 32
+// apart, H.261 4.2.3.4); nullopt when no choice lands in -15..15.
+std::optional<int8_t> VectorFrom(int predictor, int mvd) {
+  int v = predictor + mvd;
+  if (v < -15) v += 32;
+  if (v > 15 && v - 32 >= -15) v -= 32;
+  if (v < -15 || v > 15) return std::nullopt;
   return static_cast<int8_t>(v);
 }
 
@@ -380,8 +385,11 @@ Result<MacroblockLayout, std::string_view> ParseMacroblocks(std::span<const uint
         const bool predict = previous_mc && increment == 1 && mba != 1 && mba != 12 && mba != 23;
         int dx = 0, dy = 0;
         if (!ReadMvd(r, &dx) || !ReadMvd(r, &dy)) return MakeUnexpected(std::string_view("invalid MVD code"));
-        mv_x = WrapVector((predict ? mv_x : 0) + dx);
-        mv_y = WrapVector((predict ? mv_y : 0) + dy);
+        const auto x = VectorFrom(predict ? mv_x : 0, dx);
+        const auto y = VectorFrom(predict ? mv_y : 0, dy);
+        if (!x || !y) return MakeUnexpected(std::string_view("motion vector out of range"));
+        mv_x = *x;
+        mv_y = *y;
       }
       previous_mc = (type & kMc) != 0;
       int cbp = 0;

@@ -311,6 +311,42 @@ TEST(H261Packetizer, MacroblockPacketHeadersCarryTheStateAtTheirFirstMacroblock)
   }
 }
 
+// Found by the fuzzer: a vector whose predictor plus MVD is 16 has no valid reading (both
+// 16 and -16 are outside -15..15); it was written into HMVD as the forbidden -16.
+TEST(H261Macroblocks, RefusesAMotionVectorOutsideTheRangeInsteadOfWrappingItToMinus16) {
+  for (const char* second_mvd : {"010", "0000 0011 001"}) {  // +1 after +15; -16 after 0 (MB 1 not MC)
+    SCOPED_TRACE(second_mvd);
+    BitWriter w;
+    w.Put("0000 0000 0000 0001 0000");
+    w.Put(0, 5);
+    w.Put("000 0 1 1 0");
+    w.Put("0000 0000 0000 0001");
+    w.Put(1, 4);
+    w.Put(8, 5);
+    w.Put("0");
+    const bool after_mc = std::string(second_mvd) == "010";
+    w.Put("1");
+    w.Put(after_mc ? "0000 0000 1" : "0001");  // MB 1: MC with MVD (+15, 0), or intra
+    if (after_mc) {
+      w.Put("0000 0011 010");
+      w.Put("1");
+    } else {
+      for (int b = 0; b < 6; ++b) {
+        w.Put(100, 8);
+        w.Put("10");
+      }
+    }
+    w.Put("1");
+    w.Put("0000 0000 1");  // MB 2: MC only
+    w.Put(second_mvd);
+    w.Put("1");
+    std::vector<h261::SplitPoint> points(h261::kMaxSplitPoints);
+    auto layout = h261::ParseMacroblocks(w.data(), points);
+    ASSERT_FALSE(layout);
+    EXPECT_EQ(layout.error(), "motion vector out of range");
+  }
+}
+
 TEST(H261Packetizer, RefusesWhatIsNotAnH261PictureAndMacroblocksLargerThanAPacket) {
   H261Packetizer packetizer({.max_payload_size = 100});
   PayloadArena arena(64, 100);
