@@ -4,8 +4,8 @@
 //   |SBIT |EBIT |I|V| GOBN  |   MBAP  |  QUANT  |  HMVD   |  VMVD   |
 //
 // H.261 codes are not byte aligned, so a packet starts SBIT bits into its first byte and
-// ends EBIT bits before the end of its last; the packetizer shares the boundary byte
-// between the two packets (SBIT + previous EBIT = 8), as RFC 4587 and ffmpeg do.
+// ends EBIT bits before the end of its last; the packetizer repeats the boundary byte in
+// both packets (SBIT + previous EBIT = 8), the form ffmpeg's depacketizer expects.
 //
 // The packetizer parses the picture down to the macroblocks (h261::ParseMacroblocks) and
 // packs whole GOBs while they fit; a GOB larger than a packet is split between
