@@ -1,6 +1,9 @@
 #include "tessera/codecs/payload/payload_inspector.h"
 
+#include <algorithm>
+
 #include "tessera/base/byte_io.h"
+#include "tessera/codecs/payload/h261_payload.h"
 #include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/payload/h264_nal.h"
 #include "tessera/codecs/payload/vp8_payload.h"
@@ -80,6 +83,18 @@ VideoPayloadInfo InspectVideoPayload(CodecId codec, std::span<const uint8_t> pay
       if (auto h = ParseH263PictureHeader(data)) {
         info.frame_start = true;
         info.keyframe = h->intra;
+      }
+      return info;
+    }
+    case CodecId::kH261: {
+      // SBIT 0, GOBN 0, MBAP 0 and the picture start code. H.261 has no picture types:
+      // any picture is where a receiver resumes (see h261_payload.h).
+      const auto h = ParseH261PayloadHeader(payload);
+      const auto data = payload.subspan(std::min(payload.size(), kH261HeaderSize));
+      if (h && h->sbit == 0 && h->gobn == 0 && h->mbap == 0 && data.size() >= 3 && data[0] == 0 && data[1] == 1 &&
+          (data[2] & 0xF0) == 0) {
+        info.frame_start = true;
+        info.keyframe = true;
       }
       return info;
     }

@@ -1,5 +1,6 @@
 #include "tessera/mcu/conference/video_input.h"
 
+#include "tessera/codecs/payload/h261_payload.h"
 #include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/payload/vp8_payload.h"
 
@@ -13,7 +14,8 @@ Result<std::unique_ptr<VideoInput>, std::string> VideoInput::Create(const MediaS
                                                                      uint32_t local_ssrc) {
   using codecs::CodecId;
   const CodecId codec = request.format.codec;
-  if (codec != CodecId::kH264 && codec != CodecId::kVp8 && codec != CodecId::kH263Plus && codec != CodecId::kH263)
+  if (codec != CodecId::kH264 && codec != CodecId::kVp8 && codec != CodecId::kH263Plus && codec != CodecId::kH263 &&
+      codec != CodecId::kH261)
     return MakeUnexpected(std::string("cannot receive video as ") + std::string(codecs::CodecName(codec)));
   auto decoder = codecs::CreateVideoDecoder({.codec = codec});
   if (!decoder) return MakeUnexpected(std::string("video decoder: ") + decoder.error().detail);
@@ -68,6 +70,7 @@ void VideoInput::DecodeFrame(const rtp::VideoFrame& frame, rtp::TimePoint now) {
       case CodecId::kH264: return codecs::payload::DepacketizeH264(frame.payloads, access_unit_, &parameter_sets_);
       case CodecId::kVp8: return codecs::payload::DepacketizeVp8(frame.payloads, access_unit_);
       case CodecId::kH263Plus: return codecs::payload::DepacketizeH263Rfc4629(frame.payloads, access_unit_);
+      case CodecId::kH261: return codecs::payload::DepacketizeH261(frame.payloads, access_unit_);
       default: return codecs::payload::DepacketizeH263Rfc2190(frame.payloads, access_unit_);
     }
   }();

@@ -21,6 +21,9 @@ VideoOutput::VideoOutput(const OutputChoice& choice, std::string key, std::uniqu
     case CodecId::kVp8:
       vp8_.emplace(codecs::payload::Vp8PacketizerConfig{.max_payload_size = kMaxRtpPayload});
       break;
+    case CodecId::kH261:
+      h261_.emplace(codecs::payload::H261PacketizerConfig{.max_payload_size = kMaxRtpPayload});
+      break;
     default:
       h263_.emplace(codecs::payload::H263PacketizerConfig{
           .max_payload_size = kMaxRtpPayload,
@@ -47,6 +50,8 @@ void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::T
     packets = h264_->Packetize(frame->data, arena_);
   else if (vp8_)
     packets = vp8_->Packetize(frame->data, arena_);
+  else if (h261_)
+    packets = h261_->Packetize(frame->data, arena_);
   else
     packets = h263_->Packetize(frame->data, arena_);
   if (!packets) {

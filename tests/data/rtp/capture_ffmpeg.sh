@@ -47,6 +47,8 @@ capture ffmpeg_h263p 16 2 -re -f lavfi -i testsrc2=size=176x144:rate=10 -t 1.5 -
   -f rtp -payload_type 98 -ssrc 287454022
 capture ffmpeg_h263_rfc2190 18 2 -re -f lavfi -i testsrc2=size=176x144:rate=10 -t 1.5 -c:v h263 -g 10 -b:v 150k \
   -ps 1000 -f rtp -rtpflags rfc2190 -payload_type 34 -ssrc 287454023
+capture ffmpeg_h261 14 2 -re -f lavfi -i testsrc2=size=176x144:rate=10 -t 1.5 -c:v h261 -g 10 -b:v 150k \
+  -strict experimental -f rtp -payload_type 31 -ssrc 287454030
 capture ffmpeg_vp8 12 2 "${video_in[@]}" -t 1.5 -c:v libvpx -deadline realtime -g 10 -b:v 150k \
   -f rtp -payload_type 100 -ssrc 287454024
 audio_in=(-re -f lavfi -i sine=frequency=440:sample_rate=48000)

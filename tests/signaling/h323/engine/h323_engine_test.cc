@@ -3,9 +3,8 @@
 // participant so there is moving media without any sender; room "a" dials room "b" through
 // its own H.323 listener in each H.245 mode (fast start, tunnelled, separate H.245
 // connection). Each room then receives the other's mix: RTP audio (G.711) and video
-// (H.264, or H.263 when that is all the endpoints offer) arrives, is accepted (not dropped
-// for a wrong payload type) and the video decodes, in both directions. (H.261 is not here:
-// the engine has no RFC 4587 packetizer, so it can neither send nor receive H.261 over RTP.)
+// (H.264, or H.263 or H.261 when that is all the endpoints offer) arrives, is accepted (not
+// dropped for a wrong payload type) and the video decodes, in both directions.
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/udp.hpp>
@@ -40,6 +39,7 @@ std::string ConfigText(uint16_t port_min) {
          "\n"
          "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 600\n"
          "[[rungs]]\nname = \"cif\"\nwidth = 352\nheight = 288\nfps = 15\nbitrate_kbps = 384\ncodec = \"h263\"\n"
+         "[[rungs]]\nname = \"cif-h261\"\nwidth = 352\nheight = 288\nfps = 15\nbitrate_kbps = 384\ncodec = \"h261\"\n"
          "[[rooms]]\nid = \"a\"\ndemo_participants = 1\n"
          "[[rooms]]\nid = \"b\"\naliases = [\"4000\"]\ndemo_participants = 1\n";
 }
@@ -80,6 +80,10 @@ class EngineServer : public ::testing::Test {
       codecs::H263Params h263;
       h263.qcif_mpi = h263.cif_mpi = 1;
       options.call.h245.video = {{.codec = codecs::CodecId::kH263, .clock_rate = 90000, .channels = 1, .params = h263}};
+    } else if (c.video == codecs::CodecId::kH261) {
+      codecs::H261Params h261;
+      h261.qcif_mpi = h261.cif_mpi = 1;
+      options.call.h245.video = {{.codec = codecs::CodecId::kH261, .clock_rate = 90000, .channels = 1, .params = h261}};
     }
     endpoint_ = std::make_unique<H323Endpoint>(server_->control_context(), options, *conference_);
     ASSERT_TRUE(endpoint_->Start());
@@ -244,7 +248,15 @@ INSTANTIATE_TEST_SUITE_P(Modes, H323WithEngine,
                                            EngineCase{"FastStartPcmuH263",
                                                       {.fast_start = true, .tunnelling = true},
                                                       codecs::CodecId::kPcmu,
-                                                      codecs::CodecId::kH263}),
+                                                      codecs::CodecId::kH263},
+                                           EngineCase{"FastStartPcmuH261",
+                                                      {.fast_start = true, .tunnelling = true},
+                                                      codecs::CodecId::kPcmu,
+                                                      codecs::CodecId::kH261},
+                                           EngineCase{"TunnelledPcmaH261",
+                                                      {.fast_start = false, .tunnelling = true},
+                                                      codecs::CodecId::kPcma,
+                                                      codecs::CodecId::kH261}),
                          [](const ::testing::TestParamInfo<EngineCase>& param_info) {
                            return std::string(param_info.param.name);
                          });

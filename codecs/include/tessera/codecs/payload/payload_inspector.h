@@ -20,7 +20,8 @@ struct VideoPayloadInfo {
 // H.264: single NAL / STAP-A / FU-A start whose slice has first_mb_in_slice 0 or a
 // parameter set/SEI/AUD (which precede a picture's first slice); keyframe: an IDR slice or
 // an SPS. H.263: a picture start code (RFC 4629 P bit / RFC 2190 mode A at a PSC), intra
-// from the picture header. VP8: S=1, PID=0, key frame from the VP8 header.
+// from the picture header. H.261: a picture start code (RFC 4587 SBIT/GOBN/MBAP 0), and every
+// picture counts as a keyframe (H.261 has no picture types). VP8: S=1, PID=0, key frame from the VP8 header.
 VideoPayloadInfo InspectVideoPayload(CodecId codec, std::span<const uint8_t> payload);
 
 }  // namespace tessera::codecs::payload

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tessera/base/video_frame.h"
+#include "tessera/codecs/payload/h261_payload.h"
 #include "tessera/codecs/payload/h263_payload.h"
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/payload/vp8_payload.h"
@@ -66,6 +67,7 @@ class VideoOutput {
   std::optional<codecs::payload::H264Packetizer> h264_;
   std::optional<codecs::payload::Vp8Packetizer> vp8_;
   std::optional<codecs::payload::H263Packetizer> h263_;
+  std::optional<codecs::payload::H261Packetizer> h261_;
   codecs::payload::PayloadArena arena_;
   KeyframeGate keyframes_;
   bool keyframe_ = false;
