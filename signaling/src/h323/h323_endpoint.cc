@@ -369,8 +369,8 @@ void H323Connection::RequestKeyframe() {
 void H323Connection::SendFlowControl(int64_t bps) {
   call_.SendFlowControl(bps);
 }
-void H323Connection::SendDigit(char digit) {
-  call_.SendDigit(digit);
+void H323Connection::SendDigit(char digit, UserInputMode mode, uint16_t duration_ms) {
+  call_.SendDigit(digit, mode, duration_ms);
 }
 
 void H323Connection::OnCallSetup(const SetupInfo& setup) {

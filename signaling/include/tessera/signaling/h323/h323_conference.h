@@ -15,13 +15,15 @@
 // is open the leg polls TakeKeyframeRequests (the core's PLI/FIR for that video, which many
 // room systems ignore) and sends videoFastUpdatePicture for them. PIN rooms: the
 // participant waits in the lobby and the PIN is read from userInputIndication / Keypad
-// digits and the core's own DTMF (RFC 2833, polled), as for SIP.
+// digits and the core's own DTMF (RFC 2833 and in-band, polled), with the same dialogue as
+// SIP (common/pin_lobby.h).
 //
 // Thread: the control io_context thread.
 
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,7 +40,14 @@ struct H323ConferenceOptions {
   std::chrono::milliseconds goodbye{1500};
   std::chrono::seconds lobby_timeout{60};
   int pin_attempts = 3;
+  // Every call that ends (its H323Connection::id() and how), after its participant left.
+  std::function<void(uint64_t, const CallEnd&)> on_call_ended;
 };
+
+// How SendDigits carries DTMF to the peer: H.245 userInputIndication (alphanumeric, or
+// signal with a duration), RFC 2833 telephone events on the audio stream (the payload type
+// the peer's receiveRTPAudioTelephonyEventCapability names), or in-band tones in the audio.
+enum class DigitMethod : uint8_t { kH245Alphanumeric, kH245Signal, kRfc2833, kInband };
 
 class H323Conference final : public H323EndpointHandler {
  public:
@@ -54,6 +63,10 @@ class H323Conference final : public H323EndpointHandler {
   // The result is the connection, or why the call could not be placed.
   Result<std::shared_ptr<H323Connection>, std::string> DialOut(H323Endpoint& endpoint, std::string_view room,
                                                                std::string_view target, DialMode mode = {});
+
+  // Keys `digits` (0-9 * # A-D) toward the peer of call `connection_id` (an
+  // H323Connection::id()): at once in H.245; through the core's audio, one per 200 ms.
+  Result<void, std::string> SendDigits(uint64_t connection_id, std::string_view digits, DigitMethod method);
 
   size_t active_calls() const { return legs_.size(); }
 

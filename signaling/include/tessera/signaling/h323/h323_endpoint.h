@@ -54,7 +54,7 @@ class H323Connection final : public std::enable_shared_from_this<H323Connection>
   void Hangup(const ReleaseReason& reason);
   void RequestKeyframe();
   void SendFlowControl(int64_t max_bitrate_bps);
-  void SendDigit(char digit);
+  void SendDigit(char digit, UserInputMode mode = UserInputMode::kAuto, uint16_t duration_ms = 100);
   // Tests: drop the TCP connection(s) without RELEASE COMPLETE, as a crashed peer would.
   void AbortForTest();
 
