@@ -336,7 +336,7 @@ Result<std::shared_ptr<H323Connection>, std::string> H323Conference::DialOut(H32
   auto leg = std::make_unique<Leg>(*this, nullptr, result->room_id, result->participant_id, request);
   std::string toward = sdp::LocalAddressToward(target->host);
   LocalMedia local = LocalFrom(*result, toward.empty() ? "0.0.0.0" : toward);
-  auto connection = endpoint.Dial(*target, local, mode, leg.get());
+  auto connection = endpoint.Dial(*target, local, target->mode.value_or(mode), leg.get());
   leg->SetConnection(connection);
   legs_[connection->id()] = std::move(leg);
   TLOG_INFO(kLog, "H.323 dial-out {} to {} for room {} as {}", connection->id(), target_text, result->room_id,

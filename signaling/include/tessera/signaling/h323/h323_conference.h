@@ -59,8 +59,9 @@ class H323Conference final : public H323EndpointHandler {
 
   void OnIncomingCall(const std::shared_ptr<H323Connection>& connection, const SetupInfo& setup) override;
 
-  // Calls `target` ("h323:alias@ip:port", "alias@ip", "ip", "ip:port") into room `room`.
-  // The result is the connection, or why the call could not be placed.
+  // Calls `target` ("h323:alias@ip:port", "alias@ip", "ip", "ip:port", optionally with
+  // ";h245=..." which overrides `mode`: ParseDialTarget) into room `room`. The result is the
+  // connection, or why the call could not be placed.
   Result<std::shared_ptr<H323Connection>, std::string> DialOut(H323Endpoint& endpoint, std::string_view room,
                                                                std::string_view target, DialMode mode = {});
 
