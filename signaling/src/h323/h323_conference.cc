@@ -91,6 +91,7 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
         request_(std::move(request)) {}
 
   void SetConnection(std::shared_ptr<H323Connection> c) { connection_ = std::move(c); }
+  const std::shared_ptr<H323Connection>& connection() const { return connection_; }
   const std::string& participant_id() const { return participant_id_; }
 
   void OnCallConnected() override {
@@ -239,6 +240,18 @@ H323Conference::~H323Conference() {
 
 void H323Conference::Forget(uint64_t id) {
   legs_.erase(id);
+}
+
+std::vector<uint64_t> H323Conference::call_ids() const {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, leg] : legs_)
+    ids.push_back(id);
+  return ids;
+}
+
+std::shared_ptr<H323Connection> H323Conference::connection(uint64_t id) const {
+  auto leg = legs_.find(id);
+  return leg == legs_.end() ? nullptr : leg->second->connection();
 }
 
 Result<void, std::string> H323Conference::SendDigits(uint64_t connection_id, std::string_view digits,

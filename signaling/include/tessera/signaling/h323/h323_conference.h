@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tessera/mcu/control.h"
 #include "tessera/signaling/h323/h323_endpoint.h"
@@ -70,6 +71,10 @@ class H323Conference final : public H323EndpointHandler {
   Result<void, std::string> SendDigits(uint64_t connection_id, std::string_view digits, DigitMethod method);
 
   size_t active_calls() const { return legs_.size(); }
+  // The calls with a participant in a room (H323Connection::id()), and one of them (null if
+  // it has ended): for operators and tests.
+  std::vector<uint64_t> call_ids() const;
+  std::shared_ptr<H323Connection> connection(uint64_t id) const;
 
  private:
   class Leg;
