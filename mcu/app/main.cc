@@ -18,6 +18,7 @@
 #include "tessera/signaling/api/endpoints_api.h"
 #include "tessera/signaling/api/event_hub.h"
 #include "tessera/signaling/api/events_api.h"
+#include "tessera/signaling/api/h323_dialer.h"
 #include "tessera/signaling/api/health_api.h"
 #include "tessera/signaling/h323/h323_conference.h"
 #include "tessera/signaling/h323/h323_endpoint.h"
@@ -190,7 +191,9 @@ int RunServer(const tessera::app::CommandLine& cl, tessera::mcu::Config config) 
   h323_options.listen_port = c.h323.listen.port;
   h323_options.call.display_name = c.server.name;
   signaling::h323::H323Endpoint h323(server.control_context(), h323_options, h323_rooms);
+  signaling::api::H323Dialer h323_dialer(h323_rooms, h323);
   if (c.h323.enabled) {
+    rooms.AddDialer(h323_dialer);
     if (auto listening = h323.Start(); !listening) {
       fmt::print(stderr, "tessera: {}\n", listening.error());
       return app::kExitStartupFailure;

@@ -2,11 +2,13 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <random>
 
 #include "tessera/base/log.h"
+#include "tessera/mcu/conference/dtmf_receiver.h"
 #include "tessera/mcu/rtp/crypto_attribute.h"
 
 namespace tessera::mcu::conference {
@@ -360,6 +362,7 @@ Result<ParticipantResult, ControlError> ConferenceManager::AddParticipant(std::s
     entry->links[id] = links;
     if (request.lobby) entry->lobby[id] = participant;
     entry->keyframes_asked[id] = participant->keyframes_asked;
+    entry->dtmf_out[id] = participant->dtmf_out.outbox();
   }
   room->Add(std::move(participant));
   EmitParticipant("participant.joined", result.room_id, id, request);
@@ -433,6 +436,7 @@ Result<void, ControlError> ConferenceManager::RemoveParticipant(std::string_view
   entry->links.erase(std::string(participant_id));  // the room releases the last references
   entry->lobby.erase(std::string(participant_id));
   entry->keyframes_asked.erase(std::string(participant_id));
+  entry->dtmf_out.erase(std::string(participant_id));
   entry->room->Remove(std::string(participant_id), nullptr);
   return {};
 }
@@ -528,6 +532,31 @@ Result<uint32_t, ControlError> ConferenceManager::TakeKeyframeRequests(std::stri
   auto asked = found->first->keyframes_asked.find(found->second->first);
   if (asked == found->first->keyframes_asked.end()) return 0u;
   return asked->second->exchange(0, std::memory_order_relaxed);
+}
+
+Result<void, ControlError> ConferenceManager::SendDigits(std::string_view room_name, std::string_view participant_id,
+                                                         const DtmfSendRequest& request) {
+  using Kind = ControlError::Kind;
+  for (char d : request.digits)
+    if (DtmfEventOfDigit(d) < 0)
+      return MakeUnexpected(Error(Kind::kBadRequest, "not a DTMF key: '" + std::string(1, d) + "'"));
+  if (request.method == DtmfMethod::kRfc4733 && (request.payload_type < 96 || request.payload_type > 127))
+    return MakeUnexpected(Error(Kind::kBadRequest, "telephone-event payload type must be dynamic (96-127)"));
+  std::lock_guard lock(mutex_);  // also makes this the outboxes' single producer
+  auto found = FindParticipant(room_name, participant_id);
+  if (!found) return MakeUnexpected(found.error());
+  auto out = found->first->dtmf_out.find(found->second->first);
+  const auto& streams = found->second->second.streams;
+  const bool sent_audio = std::any_of(streams.begin(), streams.end(), [](const MediaStreamRequest& s) {
+    return s.kind == MediaKind::kAudio && s.send && s.remote_rtp_port != 0;
+  });
+  if (out == found->first->dtmf_out.end() || !sent_audio)
+    return MakeUnexpected(
+        Error(Kind::kBadRequest, "participant \"" + std::string(participant_id) + "\" is sent no audio"));
+  for (char d : request.digits)
+    if (!out->second->Push({d, request.method, static_cast<uint8_t>(request.payload_type)}))
+      return MakeUnexpected(Error(Kind::kUnavailable, "too many digits queued"));
+  return {};
 }
 
 Result<void, ControlError> ConferenceManager::AdmitParticipant(std::string_view room_name,

@@ -52,6 +52,19 @@ char DtmfDigitOfEvent(int event) {
   return event >= 0 && event < 16 ? kEvents[event] : 0;
 }
 
+int DtmfEventOfDigit(char digit) {
+  for (int event = 0; event < 16; ++event)
+    if (DtmfDigitOfEvent(event) == digit && digit != 0) return event;
+  return -1;
+}
+
+std::optional<DtmfTonePair> DtmfTonesOfDigit(char digit) {
+  for (size_t row = 0; row < kRows.size(); ++row)
+    for (size_t column = 0; column < kColumns.size(); ++column)
+      if (kKeypad[row][column] == digit && digit != 0) return DtmfTonePair{kRows[row], kColumns[column]};
+  return std::nullopt;
+}
+
 std::optional<char> TelephoneEventReceiver::OnPacket(uint32_t rtp_timestamp, std::span<const uint8_t> payload) {
   if (payload.size() < 4) return std::nullopt;
   // RFC 4733 §2.3: event, E|R|volume, duration; every packet of one event carries the

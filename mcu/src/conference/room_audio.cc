@@ -94,6 +94,8 @@ void Room::AudioTick() {
       }
       payload = leg.own->Encode(p.prompt_player.Next());
       increment = leg.own->rtp_timestamp_increment();
+    } else if (leg.own && SendDtmf(p)) {
+      continue;  // this tick carried a digit (an event packet or a tone) instead of the mix
     } else if (!own_mix.empty() && leg.own) {
       payload = leg.own->Encode(own_mix);
       increment = leg.own->rtp_timestamp_increment();
@@ -120,6 +122,38 @@ void Room::ListenForDigits(Participant& p, rtp::TimePoint now) {
   if (!p.audio || !p.audio->input) return;
   const std::span<const int16_t> samples = p.audio->input->Pull(now);
   if (const std::optional<char> digit = p.inband_dtmf.OnFrame(samples)) p.digits.Push(*digit);
+}
+
+bool Room::SendDtmf(Participant& p) {
+  AudioLeg& leg = *p.audio;
+  const uint32_t increment = leg.own->rtp_timestamp_increment();
+  const DtmfSender::Step step = p.dtmf_out.Next(leg.timestamp, increment);
+  switch (step.kind) {
+    case DtmfSender::Step::Kind::kAudio:
+      return false;
+    case DtmfSender::Step::Kind::kSamples:
+      SendAudio(p, leg.own->Encode(step.samples));
+      break;
+    case DtmfSender::Step::Kind::kEvent: {
+      // RFC 4733 shares the audio stream's SSRC, sequence and clock; the event packet
+      // takes the place of this tick's audio packet.
+      rtp::RtpHeader header;
+      header.payload_type = step.payload_type;
+      header.marker = step.marker;
+      header.sequence_number = leg.link->NextSequence();
+      header.timestamp = step.timestamp;
+      header.ssrc = leg.link->local_ssrc();
+      const size_t header_size = rtp::WriteRtpHeader(header, audio_send_buffer_);
+      if (header_size == 0) break;
+      std::memcpy(audio_send_buffer_.data() + header_size, step.event.data(), step.event.size());
+      if (leg.link->SendRtp(audio_send_buffer_, header_size + step.event.size()))
+        counters_.rtp_packets_sent.fetch_add(1, std::memory_order_relaxed);
+      leg.marker_next = true;  // the audio after the event starts a talk spurt
+      break;
+    }
+  }
+  leg.timestamp += increment;
+  return true;
 }
 
 void Room::SendAudio(Participant& p, std::span<const uint8_t> payload) {

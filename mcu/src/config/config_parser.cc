@@ -369,6 +369,17 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
         r.Invalid(
             "h323_dial_out",
             fmt::format("expected H.323 addresses (\"h323:alias@192.0.2.1:1720\", \"192.0.2.1\"), got \"{}\"", target));
+        continue;
+      }
+      // ";h245=<mode>" picks how H.245 runs (signaling/h323 ParseDialTarget).
+      if (auto semicolon = target.find(';'); semicolon != std::string::npos) {
+        const std::string_view param = std::string_view(target).substr(semicolon + 1);
+        const bool known = param == "h245=fast-start" || param == "h245=tunnelled" || param == "h245=separate";
+        if (!known)
+          r.Invalid("h323_dial_out",
+                    fmt::format("expected \";h245=fast-start\", \";h245=tunnelled\" or \";h245=separate\" after "
+                                "the address, got \"{}\" in \"{}\"",
+                                param, target));
       }
     }
   }

@@ -153,6 +153,11 @@ Result<uint32_t, ControlError> Server::TakeKeyframeRequests(std::string_view roo
   return conferences_->TakeKeyframeRequests(room, participant);
 }
 
+Result<void, ControlError> Server::SendDigits(std::string_view room, std::string_view participant,
+                                              const DtmfSendRequest& request) {
+  return conferences_->SendDigits(room, participant, request);
+}
+
 Result<void, ControlError> Server::AdmitParticipant(std::string_view room, std::string_view participant) {
   return conferences_->AdmitParticipant(room, participant);
 }

@@ -324,11 +324,11 @@ Result<std::string, FieldError> ParseDialRequest(std::string_view body) {
   auto object = ParseObject(body);
   if (!object) return MakeUnexpected(object.error());
   Fields f(*object);
-  const char* kExpected = "a sip: or sips: URI";
+  const char* kExpected = "a sip:, sips: or h323: URI";
   auto uri = f.String("uri", kExpected, 1, 512);
   if (!f.failed() && !uri) f.Fail("uri", kExpected, "uri is required");
-  if (uri && !(uri->starts_with("sip:") || uri->starts_with("sips:")))
-    f.Fail("uri", kExpected, "uri must start with sip: or sips: (H.323 dial-out is not available yet)");
+  if (uri && !(uri->starts_with("sip:") || uri->starts_with("sips:") || uri->starts_with("h323:")))
+    f.Fail("uri", kExpected, "uri must start with sip:, sips: or h323:");
   if (uri && std::any_of(uri->begin(), uri->end(), [](unsigned char c) { return c <= ' ' || c >= 127; }))
     f.Fail("uri", kExpected, "uri must not contain spaces or control characters");
   f.RejectUnknown();

@@ -325,7 +325,7 @@ http::Response RoomsApi::Dial(const http::Request& request, const std::string& r
     TLOG_INFO(kLog, "room {}: dialling out ({}) through the API", room, call->id);
     return http::JsonResponse(http::Status::accepted, {{"call", call->id}, {"uri", call->uri}, {"room", room}});
   }
-  return http::FieldErrorResponse("uri", "a sip: or sips: URI",
+  return http::FieldErrorResponse("uri", "a sip:, sips: or h323: URI",
                                   fmt::format("no dialer for \"{}:\" URIs on this server", scheme));
 }
 

@@ -543,13 +543,13 @@ void H245Session::SendFlowControl(uint16_t incoming_channel, int64_t max_bitrate
   Send(m);
 }
 
-void H245Session::SendUserInput(char digit, bool as_signal) {
+void H245Session::SendUserInput(char digit, bool as_signal, uint16_t duration_ms) {
   Message m;
   auto& ui = m.set_indication().set_userInput();
   if (as_signal) {
     auto& s = ui.set_signal();
     s.signalType = std::string(1, digit);
-    s.duration = 100;
+    s.duration = duration_ms;
   } else {
     ui.set_alphanumeric() = std::string(1, digit);
   }

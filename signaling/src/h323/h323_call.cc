@@ -1011,11 +1011,13 @@ void H323Call::SendFlowControl(int64_t max_bitrate_bps) {
   h245_->SendFlowControl(incoming_video_channel_, max_bitrate_bps);
 }
 
-void H323Call::SendDigit(char digit) {
+void H323Call::SendDigit(char digit, UserInputMode mode, uint16_t duration_ms) {
   if (ended()) return;
   if (h245_ && h245_started_) {
     const auto& caps = h245_->remote_capabilities();
-    h245_->SendUserInput(digit, caps && caps->user_input_dtmf && !caps->user_input_alphanumeric);
+    const bool signal = mode == UserInputMode::kSignal || (mode == UserInputMode::kAuto && caps &&
+                                                           caps->user_input_dtmf && !caps->user_input_alphanumeric);
+    h245_->SendUserInput(digit, signal, duration_ms);
     return;
   }
   Q931Message q = NewQ931(Q931MessageType::kInformation);

@@ -2,9 +2,9 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/pin_lobby.h"
 #include "tessera/base/log.h"
 #include "tessera/signaling/sdp/local_address.h"
-#include "tessera/signaling/sip/pin_entry.h"
 
 namespace tessera::signaling::h323 {
 namespace {
@@ -80,7 +80,7 @@ mcu::MediaStreamRequest StreamFor(const SessionMedia& s, const mcu::MediaStreamR
 
 }  // namespace
 
-class H323Conference::Leg final : public H323CallEvents {
+class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
  public:
   Leg(H323Conference& owner, std::shared_ptr<H323Connection> connection, std::string room_id,
       std::string participant_id, mcu::ParticipantRequest request)
@@ -91,6 +91,7 @@ class H323Conference::Leg final : public H323CallEvents {
         request_(std::move(request)) {}
 
   void SetConnection(std::shared_ptr<H323Connection> c) { connection_ = std::move(c); }
+  const std::shared_ptr<H323Connection>& connection() const { return connection_; }
   const std::string& participant_id() const { return participant_id_; }
 
   void OnCallConnected() override {
@@ -132,32 +133,56 @@ class H323Conference::Leg final : public H323CallEvents {
   }
 
   void OnCallDigit(char digit) override {
-    if (lobby_) {
-      Feed(digit);
+    if (lobby_ && lobby_->waiting()) {
+      (void)lobby_->OnDigit(digit);  // may end the call (this is then gone): nothing may follow
       return;
     }
     TLOG_DEBUG(kLog, "call {}: DTMF {}", connection_->id(), digit);
-    digits_.push_back(digit);
   }
 
   void OnCallEnded(const CallEnd& end) override {
-    if (poll_) poll_->cancel();
+    if (lobby_) lobby_->Stop();
     if (keyframe_poll_) keyframe_poll_->cancel();
     auto removed = owner_.control_.RemoveParticipant(room_id_, participant_id_);
     TLOG_INFO(kLog, "call {} left room {} (cause {}{}{})", connection_->id(), room_id_, end.reason.cause,
               end.reason.detail.empty() ? "" : ": ", end.reason.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
+    if (owner_.options_.on_call_ended) owner_.options_.on_call_ended(connection_->id(), end);
     owner_.Forget(connection_->id());  // destroys this
   }
 
+  // PIN rooms: the participant waits in the lobby (common/pin_lobby.h).
   void StartLobby() {
-    lobby_ = true;
-    const auto now = std::chrono::steady_clock::now();
-    lobby_deadline_ = now + owner_.options_.lobby_timeout;
-    last_digit_ = now;
-    poll_ = std::make_unique<boost::asio::steady_timer>(owner_.io_);
-    SchedulePoll();
+    lobby_ = std::make_unique<PinLobby>(owner_.control_, owner_.io_, LobbyOptionsOf(owner_.options_), room_id_,
+                                        participant_id_, "H.323 call " + std::to_string(connection_->id()), *this);
+    lobby_->Start();
+  }
+
+  void EndLobbyCall(PinLobby::End why, const std::string& detail) override {
+    if (why == PinLobby::End::kGoodbye) return connection_->Hangup({q850::kCallRejected, RTag::noPermission, detail});
+    connection_->Hangup({q850::kTemporaryFailure, RTag::undefinedReason, detail});
+  }
+
+  // Digits toward the peer: in H.245, or on the audio stream through the core.
+  Result<void, std::string> SendDigits(std::string_view digits, DigitMethod method) {
+    if (method == DigitMethod::kH245Alphanumeric || method == DigitMethod::kH245Signal) {
+      for (char d : digits)
+        connection_->SendDigit(
+            d, method == DigitMethod::kH245Signal ? UserInputMode::kSignal : UserInputMode::kAlphanumeric);
+      return {};
+    }
+    mcu::DtmfSendRequest request{.digits = std::string(digits)};
+    if (method == DigitMethod::kInband) {
+      request.method = mcu::DtmfMethod::kInband;
+    } else {
+      const auto& pt = connection_->call().media().telephone_event_payload_type;
+      if (!pt) return MakeUnexpected(std::string("the peer takes no RFC 2833 telephone events"));
+      request.payload_type = *pt;
+    }
+    auto sent = owner_.control_.SendDigits(room_id_, participant_id_, request);
+    if (!sent) return MakeUnexpected(sent.error().message);
+    return {};
   }
 
   void Detach() {
@@ -167,35 +192,6 @@ class H323Conference::Leg final : public H323CallEvents {
   }
 
  private:
-  void SchedulePoll() {
-    poll_->expires_after(owner_.options_.digit_poll);
-    poll_->async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-      if (ec || !alive.lock()) return;
-      Poll();
-    });
-  }
-
-  void Poll() {
-    if (!lobby_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (goodbye_at_) {
-      if (now >= *goodbye_at_) return connection_->Hangup({q850::kCallRejected, RTag::noPermission, "wrong PIN"});
-      return SchedulePoll();
-    }
-    auto digits = owner_.control_.TakeDigits(room_id_, participant_id_);
-    if (!digits) return connection_->Hangup({q850::kTemporaryFailure, RTag::undefinedReason, digits.error().message});
-    for (char d : *digits) {
-      if (!Feed(d)) return;
-      if (!lobby_ || goodbye_at_) break;
-    }
-    if (!lobby_) return;
-    if (!goodbye_at_ && pin_.has_digits() && now - last_digit_ >= owner_.options_.interdigit_timeout) {
-      if (auto entry = pin_.OnTimeout(); entry && !Check(*entry)) return;
-    }
-    if (lobby_ && !goodbye_at_ && now >= lobby_deadline_) SayGoodbye();
-    if (lobby_) SchedulePoll();
-  }
-
   void ScheduleKeyframePoll() {
     keyframe_poll_->expires_after(owner_.options_.keyframe_poll);
     keyframe_poll_->async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
@@ -218,44 +214,6 @@ class H323Conference::Leg final : public H323CallEvents {
     ScheduleKeyframePoll();
   }
 
-  // False if the call was ended (this is gone).
-  bool Feed(char digit) {
-    if (!lobby_ || goodbye_at_) return true;
-    last_digit_ = std::chrono::steady_clock::now();
-    if (auto entry = pin_.OnDigit(digit)) return Check(*entry);
-    return true;
-  }
-
-  bool Check(const std::string& entry) {
-    auto right = owner_.control_.CheckPin(room_id_, entry);
-    if (!right) {
-      connection_->Hangup({q850::kTemporaryFailure, RTag::undefinedReason, right.error().message});
-      return false;
-    }
-    if (*right) {
-      auto admitted = owner_.control_.AdmitParticipant(room_id_, participant_id_);
-      if (!admitted) {
-        connection_->Hangup({q850::kTemporaryFailure, RTag::undefinedReason, admitted.error().message});
-        return false;
-      }
-      lobby_ = false;
-      if (poll_) poll_->cancel();
-      TLOG_INFO(kLog, "call {}: right PIN, {} admitted to room {}", connection_->id(), participant_id_, room_id_);
-      return true;
-    }
-    if (pin_.OnWrong()) {
-      (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kWrongPin);
-      return true;
-    }
-    SayGoodbye();
-    return true;
-  }
-
-  void SayGoodbye() {
-    (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kGoodbye);
-    goodbye_at_ = std::chrono::steady_clock::now() + owner_.options_.goodbye;
-  }
-
   // Passed in (not owned).
   H323Conference& owner_;
   // Owned.
@@ -264,14 +222,7 @@ class H323Conference::Leg final : public H323CallEvents {
   std::string participant_id_;
   mcu::ParticipantRequest request_;  // the last one the core took
   int64_t bitrate_bps_ = 0;
-  std::string digits_;
-  // PIN rooms.
-  bool lobby_ = false;
-  sip::PinEntry pin_{owner_.options_.pin_attempts};
-  std::unique_ptr<boost::asio::steady_timer> poll_;
-  std::chrono::steady_clock::time_point last_digit_;
-  std::chrono::steady_clock::time_point lobby_deadline_;
-  std::optional<std::chrono::steady_clock::time_point> goodbye_at_;
+  std::unique_ptr<PinLobby> lobby_;  // PIN rooms
   // videoFastUpdatePicture for the core's keyframe requests.
   std::unique_ptr<boost::asio::steady_timer> keyframe_poll_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
@@ -289,6 +240,25 @@ H323Conference::~H323Conference() {
 
 void H323Conference::Forget(uint64_t id) {
   legs_.erase(id);
+}
+
+std::vector<uint64_t> H323Conference::call_ids() const {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, leg] : legs_)
+    ids.push_back(id);
+  return ids;
+}
+
+std::shared_ptr<H323Connection> H323Conference::connection(uint64_t id) const {
+  auto leg = legs_.find(id);
+  return leg == legs_.end() ? nullptr : leg->second->connection();
+}
+
+Result<void, std::string> H323Conference::SendDigits(uint64_t connection_id, std::string_view digits,
+                                                     DigitMethod method) {
+  auto leg = legs_.find(connection_id);
+  if (leg == legs_.end()) return MakeUnexpected("no call " + std::to_string(connection_id));
+  return leg->second->SendDigits(digits, method);
 }
 
 namespace {
@@ -379,7 +349,7 @@ Result<std::shared_ptr<H323Connection>, std::string> H323Conference::DialOut(H32
   auto leg = std::make_unique<Leg>(*this, nullptr, result->room_id, result->participant_id, request);
   std::string toward = sdp::LocalAddressToward(target->host);
   LocalMedia local = LocalFrom(*result, toward.empty() ? "0.0.0.0" : toward);
-  auto connection = endpoint.Dial(*target, local, mode, leg.get());
+  auto connection = endpoint.Dial(*target, local, target->mode.value_or(mode), leg.get());
   leg->SetConnection(connection);
   legs_[connection->id()] = std::move(leg);
   TLOG_INFO(kLog, "H.323 dial-out {} to {} for room {} as {}", connection->id(), target_text, result->room_id,

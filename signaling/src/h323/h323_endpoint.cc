@@ -38,9 +38,23 @@ struct Stream {
 
 }  // namespace
 
+std::optional<DialMode> ParseH245Mode(std::string_view text) {
+  if (text == "fast-start") return DialMode{.fast_start = true, .tunnelling = true};
+  if (text == "tunnelled") return DialMode{.fast_start = false, .tunnelling = true};
+  if (text == "separate") return DialMode{.fast_start = false, .tunnelling = false};
+  return std::nullopt;
+}
+
 std::optional<DialTarget> ParseDialTarget(std::string_view text) {
   if (text.starts_with("h323:")) text.remove_prefix(5);
   DialTarget t;
+  if (auto semicolon = text.find(';'); semicolon != std::string_view::npos) {
+    std::string_view param = text.substr(semicolon + 1);
+    text = text.substr(0, semicolon);
+    if (!param.starts_with("h245=")) return std::nullopt;
+    t.mode = ParseH245Mode(param.substr(5));
+    if (!t.mode) return std::nullopt;
+  }
   if (auto at = text.rfind('@'); at != std::string_view::npos) {
     t.alias = std::string(text.substr(0, at));
     text.remove_prefix(at + 1);
@@ -369,8 +383,8 @@ void H323Connection::RequestKeyframe() {
 void H323Connection::SendFlowControl(int64_t bps) {
   call_.SendFlowControl(bps);
 }
-void H323Connection::SendDigit(char digit) {
-  call_.SendDigit(digit);
+void H323Connection::SendDigit(char digit, UserInputMode mode, uint16_t duration_ms) {
+  call_.SendDigit(digit, mode, duration_ms);
 }
 
 void H323Connection::OnCallSetup(const SetupInfo& setup) {

@@ -4,11 +4,11 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/pin_lobby.h"
 #include "common/rate_limiter.h"
 #include "tessera/base/log.h"
 #include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
-#include "tessera/signaling/sip/pin_entry.h"
 
 namespace tessera::signaling::sip {
 namespace {
@@ -47,7 +47,7 @@ SipRefusal RefusalFor(Kind kind) {
 }  // namespace
 
 // One call with a participant in a room.
-class ConferenceDialIn::Leg final : public CallObserver {
+class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
  public:
   Leg(ConferenceDialIn& owner, std::shared_ptr<Call> call, std::string room_id, std::string participant_id,
       sdp::AnswerPolicy policy, sdp::AnswerIdentity identity)
@@ -113,25 +113,34 @@ class ConferenceDialIn::Leg final : public CallObserver {
   }
 
   void OnDtmf(Call& call, const DtmfEvent& event) override {
-    if (lobby_) {
-      (void)Feed(call, event.digit);  // may end the call (this is then gone): nothing may follow
+    (void)call;
+    if (lobby_ && lobby_->waiting()) {
+      (void)lobby_->OnDigit(event.digit);  // may end the call (this is then gone): nothing may follow
       return;
     }
     if (owner_.options_.on_dtmf) owner_.options_.on_dtmf(room_id_, participant_id_, event);
   }
 
-  // PIN rooms: the participant waits in the lobby; the dialogue runs on a periodic timer.
+  // PIN rooms: the participant waits in the lobby (common/pin_lobby.h).
   void StartLobby() {
-    lobby_ = true;
-    const auto now = std::chrono::steady_clock::now();
-    lobby_deadline_ = now + owner_.options_.lobby_timeout;
-    last_digit_ = now;
-    poll_ = std::make_unique<boost::asio::steady_timer>(*owner_.options_.io);
-    SchedulePoll();
+    lobby_ = std::make_unique<PinLobby>(owner_.control_, *owner_.options_.io, LobbyOptionsOf(owner_.options_), room_id_,
+                                        participant_id_, "call " + std::to_string(call_->id()), *this);
+    lobby_->Start();
+  }
+
+  bool MayRetryPin() override {
+    // Every wrong entry counts against the caller's address; once it has none left, the
+    // dialogue ends here whatever attempts this call had left.
+    return !owner_.wrong_pins_ || owner_.wrong_pins_->Allow(call_->source().address, SourceRateLimiter::Clock::now());
+  }
+
+  void EndLobbyCall(PinLobby::End why, const std::string& detail) override {
+    if (why == PinLobby::End::kFailure) return Fail(*call_, detail);
+    call_->Hangup();  // BYE; OnEnded destroys this
   }
 
   void OnEnded(Call& call, const CallEnd& end) override {
-    if (poll_) poll_->cancel();
+    if (lobby_) lobby_->Stop();
     auto removed = owner_.control_.RemoveParticipant(room_id_, participant_id_);
     TLOG_INFO(kLog, "call {} left room {} ({}{}{}{})", call.id(), room_id_, ToString(end.reason),
               end.status ? fmt::format(" {}", end.status) : std::string(), end.detail.empty() ? "" : ": ", end.detail);
@@ -169,85 +178,6 @@ class ConferenceDialIn::Leg final : public CallObserver {
   }
 
  private:
-  void SchedulePoll() {
-    poll_->expires_after(owner_.options_.digit_poll);
-    poll_->async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-      if (ec || !alive.lock()) return;
-      Poll();
-    });
-  }
-
-  // One poll of the lobby: the core's digits, the inter-digit and lobby timeouts, the end
-  // of the goodbye prompt. Every path that may end the call returns right after it.
-  void Poll() {
-    if (!lobby_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (goodbye_at_) {
-      if (now >= *goodbye_at_) return call_->Hangup();  // BYE; OnEnded destroys this
-      return SchedulePoll();
-    }
-    auto digits = owner_.control_.TakeDigits(room_id_, participant_id_);
-    if (!digits) return Fail(*call_, "PIN entry: " + digits.error().message);
-    for (char d : *digits) {
-      if (!Feed(*call_, d)) return;
-      if (!lobby_ || goodbye_at_) break;
-    }
-    if (!lobby_) return;
-    if (!goodbye_at_ && pin_.has_digits() && now - last_digit_ >= owner_.options_.interdigit_timeout) {
-      if (auto entry = pin_.OnTimeout(); entry && !Check(*call_, *entry)) return;
-    }
-    if (lobby_ && !goodbye_at_ && now >= lobby_deadline_) {
-      TLOG_INFO(kLog, "call {}: no right PIN within {} s", call_->id(), owner_.options_.lobby_timeout.count());
-      SayGoodbye();
-    }
-    if (lobby_) SchedulePoll();
-  }
-
-  // One digit of the PIN dialogue; false if the call was ended (this is gone).
-  bool Feed(Call& call, char digit) {
-    if (!lobby_ || goodbye_at_) return true;
-    last_digit_ = std::chrono::steady_clock::now();
-    if (auto entry = pin_.OnDigit(digit)) return Check(call, *entry);
-    return true;
-  }
-
-  // Checks one entry with the core; false if the call was ended (this is gone).
-  bool Check(Call& call, const std::string& entry) {
-    auto right = owner_.control_.CheckPin(room_id_, entry);
-    if (!right) {
-      Fail(call, "PIN check: " + right.error().message);
-      return false;
-    }
-    if (*right) {
-      auto admitted = owner_.control_.AdmitParticipant(room_id_, participant_id_);
-      if (!admitted) {
-        Fail(call, "admission: " + admitted.error().message);
-        return false;
-      }
-      lobby_ = false;
-      if (poll_) poll_->cancel();
-      TLOG_INFO(kLog, "call {}: right PIN, {} admitted to room {}", call.id(), participant_id_, room_id_);
-      return true;
-    }
-    // Every wrong entry counts against the caller's address; once it has none left, the
-    // dialogue ends here whatever attempts this call had left.
-    const bool address_may_retry =
-        !owner_.wrong_pins_ || owner_.wrong_pins_->Allow(call.source().address, SourceRateLimiter::Clock::now());
-    if (pin_.OnWrong() && address_may_retry) {
-      TLOG_INFO(kLog, "call {}: wrong PIN ({} of {})", call.id(), pin_.wrong_attempts(), owner_.options_.pin_attempts);
-      (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kWrongPin);
-      return true;
-    }
-    TLOG_INFO(kLog, "call {}: wrong PIN {} times, saying goodbye", call.id(), pin_.wrong_attempts());
-    SayGoodbye();
-    return true;
-  }
-
-  void SayGoodbye() {
-    (void)owner_.control_.PlayPrompt(room_id_, participant_id_, mcu::Prompt::kGoodbye);
-    goodbye_at_ = std::chrono::steady_clock::now() + owner_.options_.goodbye;
-  }
-
   void Fail(Call& call, const std::string& why) {
     TLOG_INFO(kLog, "call {}: ending, {}", call.id(), why);
     call.Hangup();  // BYE; OnEnded removes the participant
@@ -266,15 +196,8 @@ class ConferenceDialIn::Leg final : public CallObserver {
   std::string display_name_;
   std::string remote_;
   boost::asio::ip::address toward_;
-  // PIN rooms.
-  bool lobby_ = false;
+  std::unique_ptr<PinLobby> lobby_;  // PIN rooms
   bool established_ = false;  // answered (dial-out) or acknowledged (dial-in)
-  PinEntry pin_{owner_.options_.pin_attempts};
-  std::unique_ptr<boost::asio::steady_timer> poll_;
-  std::chrono::steady_clock::time_point last_digit_;
-  std::chrono::steady_clock::time_point lobby_deadline_;
-  std::optional<std::chrono::steady_clock::time_point> goodbye_at_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // timer handlers check it
 };
 
 ConferenceDialIn::ConferenceDialIn(mcu::ConferenceControl& control, ConferenceDialInOptions options)

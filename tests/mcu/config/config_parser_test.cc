@@ -381,5 +381,23 @@ TEST(ConfigParserH323, BadH323KeysNameTheKey) {
               ::testing::ElementsAre(::testing::HasSubstr("key 'rooms[0].h323_dial_out': expected H.323 addresses")));
 }
 
+TEST(ConfigParserH323, EachDialOutAddressMayChooseHowH245Runs) {
+  auto r = ParseConfig(
+      "[[rooms]]\nid = \"1\"\nh323_dial_out = [\"h323:a@192.0.2.8;h245=separate\", \"192.0.2.9;h245=tunnelled\", "
+      "\"192.0.2.10:1721;h245=fast-start\"]\n",
+      "t.toml");
+  ASSERT_TRUE(r);
+  EXPECT_THAT(r->rooms[0].h323_dial_out,
+              ::testing::ElementsAre("h323:a@192.0.2.8;h245=separate", "192.0.2.9;h245=tunnelled",
+                                     "192.0.2.10:1721;h245=fast-start"));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nh323_dial_out = [\"h323:a@192.0.2.8;h245=slow\"]\n"),
+              ::testing::ElementsAre(
+                  ::testing::AllOf(::testing::HasSubstr("key 'rooms[0].h323_dial_out': expected \";h245=fast-start\", "
+                                                        "\";h245=tunnelled\" or \";h245=separate\""),
+                                   ::testing::HasSubstr("got \"h245=slow\""))));
+  EXPECT_THAT(Errors("[[rooms]]\nid = \"1\"\nh323_dial_out = [\"192.0.2.8;mode=separate\"]\n"),
+              ::testing::ElementsAre(::testing::HasSubstr("key 'rooms[0].h323_dial_out': expected \";h245=")));
+}
+
 }  // namespace
 }  // namespace tessera::mcu

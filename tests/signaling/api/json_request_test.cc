@@ -135,9 +135,12 @@ TEST(JsonRequest, RecordingNamesStayInsideTheirFolder) {
     EXPECT_EQ(ParseRecordingRequest(std::string(R"({"name":")") + bad + "\"}").error().field, "name") << bad;
 }
 
-TEST(JsonRequest, DialNeedsASipUri) {
+TEST(JsonRequest, DialNeedsASipOrH323Uri) {
   EXPECT_EQ(*ParseDialRequest(R"({"uri":"sip:room@192.0.2.7"})"), "sip:room@192.0.2.7");
-  EXPECT_EQ(ParseDialRequest(R"({"uri":"h323:room@192.0.2.7"})").error().field, "uri");
+  EXPECT_EQ(*ParseDialRequest(R"({"uri":"h323:room@192.0.2.7;h245=separate"})"),
+            "h323:room@192.0.2.7;h245=separate");
+  EXPECT_EQ(ParseDialRequest(R"({"uri":"tel:+15550100"})").error().field, "uri");
+  EXPECT_EQ(ParseDialRequest(R"({"uri":"tel:+15550100"})").error().expected, "a sip:, sips: or h323: URI");
   EXPECT_EQ(ParseDialRequest(R"({"uri":"sip:a b"})").error().field, "uri");
   EXPECT_EQ(ParseDialRequest(R"({})").error().message, "uri is required");
 }

@@ -89,6 +89,8 @@ class Server final : public ConferenceControl {
                                                         const LayoutChoice& layout) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
   Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id) override;
+  Result<void, ControlError> SendDigits(std::string_view room, std::string_view participant_id,
+                                        const DtmfSendRequest& request) override;
 
  private:
   void BeginShutdown();

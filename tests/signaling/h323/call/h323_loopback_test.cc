@@ -375,5 +375,29 @@ TEST(H323DialTarget, ParsesTheThreeAddressForms) {
   EXPECT_FALSE(ParseDialTarget("@192.0.2.7"));
 }
 
+TEST(H323DialTarget, AnH245SuffixChoosesTheModeAndAnUnknownOneIsRefused) {
+  auto none = ParseDialTarget("h323:room42@192.0.2.7:1721");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->mode);
+  auto separate = ParseDialTarget("h323:room42@192.0.2.7:1721;h245=separate");
+  ASSERT_TRUE(separate);
+  EXPECT_EQ(separate->alias, "room42");
+  EXPECT_EQ(separate->port, 1721);
+  ASSERT_TRUE(separate->mode);
+  EXPECT_FALSE(separate->mode->fast_start);
+  EXPECT_FALSE(separate->mode->tunnelling);
+  auto tunnelled = ParseDialTarget("192.0.2.7;h245=tunnelled");
+  ASSERT_TRUE(tunnelled && tunnelled->mode);
+  EXPECT_FALSE(tunnelled->mode->fast_start);
+  EXPECT_TRUE(tunnelled->mode->tunnelling);
+  auto fast = ParseDialTarget("[2001:db8::1]:1721;h245=fast-start");
+  ASSERT_TRUE(fast && fast->mode);
+  EXPECT_EQ(fast->host, "2001:db8::1");
+  EXPECT_TRUE(fast->mode->fast_start && fast->mode->tunnelling);
+  EXPECT_FALSE(ParseDialTarget("192.0.2.7;h245=slow"));
+  EXPECT_FALSE(ParseDialTarget("192.0.2.7;mode=separate"));
+  EXPECT_FALSE(ParseDialTarget("192.0.2.7;"));
+}
+
 }  // namespace
 }  // namespace tessera::signaling::h323

@@ -12,6 +12,7 @@
 
 #include "baresip_peer.h"
 #include "conference_harness.h"
+#include "softphone_fixture.h"
 #include "tessera/testing/api_token.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
@@ -24,16 +25,19 @@ namespace {
 
 using namespace std::chrono_literals;
 using mcu::conference::testing::FreeEvenPort;
-using mcu::conference::testing::ReadI420Frame;
+using mcu::conference::testing::MeanTonePower;
 using mcu::conference::testing::ReadWav;
 using mcu::conference::testing::SenderSpec;
 using mcu::conference::testing::StartRecorder;
 using mcu::conference::testing::StartSender;
-using mcu::conference::testing::MeanTonePower;
 using mcu::conference::testing::TonePower;
 using tessera::testing::Subprocess;
 using testing::BaresipOptions;
 using testing::BaresipPeer;
+using testing::Colours;
+using testing::SdpMediaPort;
+using testing::WaitForColours;
+using testing::WriteToneWav;
 
 constexpr int kWidth = 640;
 constexpr int kHeight = 360;
@@ -55,84 +59,18 @@ std::string EndpointOffer(uint16_t video_port, uint16_t audio_port, const std::s
          std::to_string(audio_port) + audio_line + "a=sendonly\r\n";
 }
 
-uint16_t AnswerPort(const std::string& sdp, const std::string& media) {
-  std::smatch m;
-  if (!std::regex_search(sdp, m, std::regex("m=" + media + " (\\d+) "))) return 0;
-  return static_cast<uint16_t>(std::stoi(m[1]));
-}
-
-// Counts grid points of a picture that are red, green and blue (BT.601 limited range).
-struct Colours {
-  int red = 0, green = 0, blue = 0;
-};
-Colours CountColours(const std::vector<uint8_t>& i420) {
-  Colours c;
-  if (i420.empty()) return c;
-  for (int gy = 0; gy < 18; ++gy) {
-    for (int gx = 0; gx < 32; ++gx) {
-      const int x = gx * kWidth / 32 + 10, y = gy * kHeight / 18 + 10;
-      const int luma = i420[static_cast<size_t>(y * kWidth + x)];
-      const size_t chroma = static_cast<size_t>((y / 2) * (kWidth / 2) + x / 2);
-      const int u = i420[kWidth * kHeight + chroma];
-      const int v = i420[kWidth * kHeight + kWidth * kHeight / 4 + chroma];
-      c.red += std::abs(luma - 81) < 25 && v > 200;    // red: Y 81, V 240
-      c.green += std::abs(luma - 145) < 25 && v < 60;  // green: Y 145, V 34
-      c.blue += std::abs(luma - 41) < 25 && u > 200;   // blue: Y 41, U 240
-    }
-  }
-  return c;
-}
-
-class BaresipWithTessera : public ::testing::Test {
+class BaresipWithTessera : public testing::SoftphoneFixture {
  protected:
-  void SetUp() override {
-    // baresip's own voice: 880 Hz, 48 kHz mono S16 (aufile needs exactly its configured format).
-    tone_ = temp_.path() / "tone880.wav";
-    auto made = tessera::testing::RunProgram(
-        {"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "sine=frequency=880:sample_rate=48000:duration=40", "-ac", "1", "-c:a", "pcm_s16le", tone_.string()},
-        30s);
-    ASSERT_EQ(made.exit_status, 0) << made.output;
-  }
   // Starts tessera with room r1 (alias "test"); `room_extra` goes into the room's table.
   void StartTessera(const std::string& room_extra = {}) {
-    for (int attempt = 0; attempt < 3 && !server_; ++attempt) {
-      http_port_ = tessera::testing::FreeTcpPort();
-      sip_port_ = tessera::testing::FreeUdpPort();
-      const uint16_t rtp_min = static_cast<uint16_t>(30000 + (sip_port_ % 200) * 100);
-      const auto config = temp_.WriteFile(
-          "tessera.toml", "[server]\nworker_threads = 2\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) +
-                              "\"\n[sip]\nudp = \"127.0.0.1:" + std::to_string(sip_port_) +
-                              "\"\ntcp = \"\"\n[rtp]\naddress = \"127.0.0.1\"\nport_min = " + std::to_string(rtp_min) +
-                              "\nport_max = " + std::to_string(rtp_min + 99) +
-                              "\n[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 600\n"
-                              "[[rooms]]\nid = \"r1\"\naliases = [\"test\"]\n" +
-                              room_extra + tessera::testing::TestApiTokensToml());
-      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", config.string()});
-      ASSERT_TRUE(p);
-      if (p->WaitForOutput("started with", 20s)) server_ = std::move(p);
-    }
-    ASSERT_TRUE(server_) << "tessera did not start";
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Signal(SIGTERM);
-      EXPECT_EQ(server_->WaitForExit(20s), 0) << server_->output();
-    }
+    SoftphoneFixture::StartTessera("[[rooms]]\nid = \"r1\"\naliases = [\"test\"]\n" + room_extra);
   }
 
   // Adds a send-only ffmpeg endpoint through the HTTP API and starts its ffmpeg.
   std::unique_ptr<Subprocess> AddFeed(const SenderSpec& spec, const std::string& audio) {
-    tessera::testing::HttpRequestSpec request{
-        "POST", "/api/v1/rooms/r1/endpoints", {}, EndpointOffer(FreeEvenPort(), FreeEvenPort(), audio)};
-    request.headers["Content-Type"] = "application/sdp";
-    tessera::testing::WithTestToken(request);
-    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
-    if (!r || r->status != 201) {
-      ADD_FAILURE() << "endpoint not added: " << (r ? r->body : "no answer");
-      return nullptr;
-    }
-    return StartSender(spec, AnswerPort(r->body, "video"), AnswerPort(r->body, "audio"), 40);
+    auto answer = AddEndpoint("r1", EndpointOffer(FreeEvenPort(), FreeEvenPort(), audio));
+    if (!answer) return nullptr;
+    return StartSender(spec, SdpMediaPort(*answer, "video"), SdpMediaPort(*answer, "audio"), 40);
   }
 
   // A receive-only ffmpeg endpoint added through the HTTP API, recording the room's mix
@@ -144,58 +82,19 @@ class BaresipWithTessera : public ::testing::Test {
     std::string offer = EndpointOffer(video, audio, "opus");
     for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
       offer.replace(p, 10, "a=recvonly");
-    tessera::testing::HttpRequestSpec request{"POST", "/api/v1/rooms/r1/endpoints", {}, offer};
-    request.headers["Content-Type"] = "application/sdp";
-    tessera::testing::WithTestToken(request);
-    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, request, 10s);
-    if (!r || r->status != 201) {
-      ADD_FAILURE() << "recorder not added: " << (r ? r->body : "no answer");
-      return nullptr;
-    }
+    if (!AddEndpoint("r1", offer)) return nullptr;
     return recorder;
   }
 
-  // Converts a PNG snapshot to I420 at the rung's size; empty if it does not decode (yet).
-  std::vector<uint8_t> Decode(const std::filesystem::path& png) {
-    const auto yuv = temp_.path() / "snapshot.yuv";
-    auto r =
-        tessera::testing::RunProgram({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", png.string(), "-vf",
-                                      "scale=640:360", "-pix_fmt", "yuv420p", "-f", "rawvideo", yuv.string()},
-                                     20s);
-    if (r.exit_status != 0) return {};
-    return ReadI420Frame(yuv, kWidth, kHeight, 0);
-  }
-
-  // The received WAV as 48 kHz mono (baresip writes it at the decoder's rate and channels).
-  std::vector<int16_t> ReceivedAudio(const std::filesystem::path& wav) {
-    const auto mono = temp_.path() / "received_mono.wav";
-    auto r = tessera::testing::RunProgram({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", wav.string(),
-                                           "-ac", "1", "-ar", "48000", "-c:a", "pcm_s16le", mono.string()},
-                                          20s);
-    EXPECT_EQ(r.exit_status, 0) << r.output;
-    return ReadWav(mono);
-  }
-
-  tessera::testing::TempDir temp_;
-  uint16_t http_port_ = 0;
-  uint16_t sip_port_ = 0;
   // Polls the phone's decoded pictures (bounded) until one shows every colour wanted.
   Colours WaitForPicture(BaresipPeer& phone, bool want_blue) {
-    Colours seen;
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-      const auto png = temp_.path() / ("received" + std::to_string(i) + ".png");
-      if (!phone.SnapshotReceived(png, 2s)) continue;
-      seen = CountColours(Decode(png));
-      if (seen.red > 0 && seen.green > 0 && (seen.blue > 0 || !want_blue)) break;
-    }
+    const Colours seen = WaitForColours(
+        phone, temp_.path(), kWidth, kHeight,
+        [&](const Colours& c) { return c.red > 0 && c.green > 0 && (c.blue > 0 || !want_blue); }, 20s);
     RecordProperty("grid_points_red_green_blue",
                    std::to_string(seen.red) + "/" + std::to_string(seen.green) + "/" + std::to_string(seen.blue));
     return seen;
   }
-
-  std::filesystem::path tone_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 class BaresipDialIn : public BaresipWithTessera, public ::testing::WithParamInterface<Variant> {};
@@ -230,14 +129,9 @@ TEST_P(BaresipDialIn, ReceivesTheComposedPictureAndTheMixWithoutItsOwnVoice) {
   EXPECT_GT(seen.blue, 20) << "its own (blue) tile: it is shown to everyone";
 
   ASSERT_EQ(recorder->WaitForExit(40s), 0) << recorder->output();
-  ASSERT_TRUE(phone->Command("hangup"));
-  EXPECT_TRUE(phone->WaitForEvent("CALL_CLOSED", 10s));
-  EXPECT_EQ(phone->Quit(10s), 0);
 
   // The phone heard the two feeds and not itself.
-  const auto wav = phone->ReceivedWav();
-  ASSERT_TRUE(wav) << "baresip wrote no received-audio recording:\n" << phone->log();
-  auto heard = ReceivedAudio(*wav);
+  auto heard = HangUpAndTakeAudio(*phone);
   ASSERT_GT(heard.size(), 48000u * 4) << "under 4 s of received audio";
   heard.erase(heard.begin(), heard.begin() + 48000);  // past the start-up
   RecordProperty("heard_440_660_880", std::to_string(MeanTonePower(heard, 48000, 440)) + "/" +
@@ -307,14 +201,8 @@ TEST_F(BaresipWithTessera, ACallerInThePinLobbyHearsOnlyThePromptAndTheRoomDoesN
   ASSERT_TRUE(phone->WaitForEvent("CALL_ESTABLISHED", 15s)) << phone->log() << server_->output();
   EXPECT_TRUE(server_->WaitForOutput("in the lobby", 5s)) << server_->output();
   ASSERT_EQ(recorder->WaitForExit(40s), 0) << recorder->output();
-  ASSERT_TRUE(phone->Command("hangup"));
-  EXPECT_TRUE(phone->WaitForEvent("CALL_CLOSED", 10s));
-  EXPECT_EQ(phone->Quit(10s), 0);
+  auto heard = HangUpAndTakeAudio(*phone);
   EXPECT_EQ(server_->output().find("admitted"), std::string::npos);
-
-  const auto wav = phone->ReceivedWav();
-  ASSERT_TRUE(wav) << "baresip wrote no received-audio recording:\n" << phone->log();
-  auto heard = ReceivedAudio(*wav);
   ASSERT_GT(heard.size(), 48000u * 4) << "under 4 s of received audio";
   heard.erase(heard.begin(), heard.begin() + 48000);
   RecordProperty("heard_600_900_440", std::to_string(TonePower(heard, 48000, 600)) + "/" +

@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "tessera/testing/ports.h"
@@ -200,6 +202,74 @@ std::optional<int> BaresipPeer::Quit(std::chrono::milliseconds timeout) {
 std::string BaresipPeer::log() {
   process_->WaitForOutput("\x01never", 10ms);
   return process_->output();
+}
+
+Colours CountColours(const std::vector<uint8_t>& i420, int width, int height) {
+  Colours c;
+  if (i420.size() < static_cast<size_t>(width * height * 3 / 2)) return c;
+  for (int gy = 0; gy < 18; ++gy) {
+    for (int gx = 0; gx < 32; ++gx) {
+      const int x = gx * width / 32 + 10, y = gy * height / 18 + 10;
+      const int luma = i420[static_cast<size_t>(y * width + x)];
+      const size_t chroma = static_cast<size_t>((y / 2) * (width / 2) + x / 2);
+      const int u = i420[static_cast<size_t>(width * height) + chroma];
+      const int v = i420[static_cast<size_t>(width * height + width * height / 4) + chroma];
+      c.red += std::abs(luma - 81) < 25 && v > 200;    // red: Y 81, V 240
+      c.green += std::abs(luma - 145) < 25 && v < 60;  // green: Y 145, V 34
+      c.blue += std::abs(luma - 41) < 25 && u > 200;   // blue: Y 41, U 240
+    }
+  }
+  return c;
+}
+
+std::vector<uint8_t> DecodePngToI420(const std::filesystem::path& png, const std::filesystem::path& yuv, int width,
+                                     int height) {
+  const std::string size = "scale=" + std::to_string(width) + ":" + std::to_string(height);
+  auto r = tessera::testing::RunProgram({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", png.string(),
+                                         "-vf", size, "-pix_fmt", "yuv420p", "-f", "rawvideo", yuv.string()},
+                                        20s);
+  if (r.exit_status != 0) return {};
+  std::ifstream in(yuv, std::ios::binary);
+  std::vector<uint8_t> frame(static_cast<size_t>(width * height * 3 / 2));
+  if (!in.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(frame.size()))) return {};
+  return frame;
+}
+
+bool WriteToneWav(const std::filesystem::path& wav, int hz, int seconds, std::string* error) {
+  auto r = tessera::testing::RunProgram(
+      {"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+       "sine=frequency=" + std::to_string(hz) + ":sample_rate=48000:duration=" + std::to_string(seconds), "-ac", "1",
+       "-c:a", "pcm_s16le", wav.string()},
+      30s);
+  if (r.exit_status != 0 && error) *error = r.output;
+  return r.exit_status == 0;
+}
+
+bool ToMono48kWav(const std::filesystem::path& in, const std::filesystem::path& out, std::string* error) {
+  auto r = tessera::testing::RunProgram({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", in.string(), "-ac",
+                                         "1", "-ar", "48000", "-c:a", "pcm_s16le", out.string()},
+                                        20s);
+  if (r.exit_status != 0 && error) *error = r.output;
+  return r.exit_status == 0;
+}
+
+uint16_t SdpMediaPort(const std::string& sdp, const std::string& media) {
+  std::smatch m;
+  if (!std::regex_search(sdp, m, std::regex("m=" + media + " (\\d+) "))) return 0;
+  return static_cast<uint16_t>(std::stoi(m[1]));
+}
+
+Colours WaitForColours(BaresipPeer& phone, const std::filesystem::path& dir, int width, int height,
+                       const std::function<bool(const Colours&)>& done, std::chrono::milliseconds timeout) {
+  Colours seen;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+    const auto png = dir / ("received" + std::to_string(i) + ".png");
+    if (!phone.SnapshotReceived(png, 2s)) continue;
+    seen = CountColours(DecodePngToI420(png, dir / "snapshot.yuv", width, height), width, height);
+    if (done(seen)) break;
+  }
+  return seen;
 }
 
 }  // namespace tessera::signaling::sip::testing

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,30 @@ struct BaresipOptions {
   int seconds = 60;                 // baresip quits by itself after this (-t)
   bool auto_answer = false;         // answers incoming calls at once
 };
+
+// Grid points of a picture (32 x 18) that are red, green and blue (BT.601 limited range).
+struct Colours {
+  int red = 0, green = 0, blue = 0;
+};
+Colours CountColours(const std::vector<uint8_t>& i420, int width, int height);
+// A PNG (a snapshot) as I420 at width x height, through ffmpeg and the scratch file `yuv`;
+// empty if it does not decode (yet).
+std::vector<uint8_t> DecodePngToI420(const std::filesystem::path& png, const std::filesystem::path& yuv, int width,
+                                     int height);
+
+// The softphones' shared chores in integration tests (all through ffmpeg, bounded).
+//
+// A sine of `hz` as 48 kHz mono S16 WAV, what baresip's aufile needs; false with `error`.
+bool WriteToneWav(const std::filesystem::path& wav, int hz, int seconds, std::string* error);
+// Any WAV converted to 48 kHz mono S16 (baresip records at the decoder's rate and channels).
+bool ToMono48kWav(const std::filesystem::path& in, const std::filesystem::path& out, std::string* error);
+// The port of the first m=<media> line of an SDP answer; 0 if none.
+uint16_t SdpMediaPort(const std::string& sdp, const std::string& media);
+class BaresipPeer;
+// Snapshots of what `phone` decodes (PNGs in `dir`), until one's colours satisfy `done` or
+// `timeout` passes; the last colours counted.
+Colours WaitForColours(BaresipPeer& phone, const std::filesystem::path& dir, int width, int height,
+                       const std::function<bool(const Colours&)>& done, std::chrono::milliseconds timeout);
 
 class BaresipPeer {
  public:

@@ -166,6 +166,15 @@ enum class Prompt : uint8_t {
   kGoodbye,   // "goodbye", then silence
 };
 
+// How the core sends DTMF digits to an endpoint on the participant's audio stream: RFC 4733
+// telephone-events (payload type `payload_type`, the endpoint's) or in-band tones.
+enum class DtmfMethod : uint8_t { kRfc4733, kInband };
+struct DtmfSendRequest {
+  std::string digits;  // 0-9 * # A-D
+  DtmfMethod method = DtmfMethod::kRfc4733;
+  int payload_type = 101;
+};
+
 class ConferenceControl {
  public:
   virtual ~ConferenceControl() = default;
@@ -236,6 +245,14 @@ class ConferenceControl {
                                                               std::string_view participant_id) {
     (void)room_id_or_alias, (void)participant_id;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core does not report keyframe needs"});
+  }
+  // Queues digits for the participant's audio stream (one digit per 200 ms: 100 ms of
+  // event or tone, 100 ms apart): signalling that has no DTMF of its own (or a peer that
+  // wants it in the media) uses it. kBadRequest for other characters or no audio sent.
+  virtual Result<void, ControlError> SendDigits(std::string_view room_id_or_alias, std::string_view participant_id,
+                                                const DtmfSendRequest& request) {
+    (void)room_id_or_alias, (void)participant_id, (void)request;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core does not send DTMF"});
   }
   // Moves a lobby participant into the room: mixed, shown, hearing the mix.
   virtual Result<void, ControlError> AdmitParticipant(std::string_view room_id_or_alias,

@@ -53,6 +53,8 @@ class ConferenceManager {
   Result<std::string, ControlError> TakeDigits(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> AdmitParticipant(std::string_view room, std::string_view participant_id);
   Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id);
+  Result<void, ControlError> SendDigits(std::string_view room, std::string_view participant_id,
+                                        const DtmfSendRequest& request);
 
   Result<StreamInfo, ControlError> StartStream(std::string_view room, const StreamRequest& request);
   Result<void, ControlError> StopStream(std::string_view room, std::string_view stream_id);
@@ -96,6 +98,8 @@ class ConferenceManager {
     std::map<std::string, std::shared_ptr<Participant>> lobby;
     // Keyframes asked of each participant's incoming video (Participant::keyframes_asked).
     std::map<std::string, std::shared_ptr<std::atomic<uint32_t>>> keyframes_asked;
+    // Digits to send on each participant's audio (Participant::dtmf_out's outbox).
+    std::map<std::string, std::shared_ptr<DtmfOutbox>> dtmf_out;
   };
   // mutex_ held: makes and starts the room of `rc` (its rungs from the config, its layout
   // from the catalogue) and registers it under rc.id.

@@ -14,6 +14,14 @@ namespace tessera::mcu::conference {
 
 // '0'-'9', '*', '#', 'A'-'D' for RFC 4733 events 0-15; 0 for any other event.
 char DtmfDigitOfEvent(int event);
+// The inverse: the RFC 4733 event of a DTMF key, or -1.
+int DtmfEventOfDigit(char digit);
+// The key's ITU-T Q.23 row (low) and column (high) frequencies in Hz.
+struct DtmfTonePair {
+  double low = 0;
+  double high = 0;
+};
+std::optional<DtmfTonePair> DtmfTonesOfDigit(char digit);
 
 class TelephoneEventReceiver {
  public:

@@ -19,6 +19,7 @@
 #include "tessera/mcu/conference/audio_input.h"
 #include "tessera/mcu/conference/digit_queue.h"
 #include "tessera/mcu/conference/dtmf_receiver.h"
+#include "tessera/mcu/conference/dtmf_sender.h"
 #include "tessera/mcu/conference/output_selection.h"
 #include "tessera/mcu/conference/prompt_player.h"
 #include "tessera/mcu/conference/rtp_link.h"
@@ -93,6 +94,7 @@ struct Participant {
   PromptPlayer prompt_player;      // audio strand
   InbandDtmfDetector inband_dtmf;  // audio strand
   DigitQueue digits;               // audio strand -> control thread
+  DtmfSender dtmf_out;             // audio strand; its outbox: control thread -> audio strand
   // Keyframe requests (PLI/FIR) sent for its incoming video: video strand -> control thread
   // (ConferenceControl::TakeKeyframeRequests), shared with the manager's registry.
   std::shared_ptr<std::atomic<uint32_t>> keyframes_asked = std::make_shared<std::atomic<uint32_t>>(0);

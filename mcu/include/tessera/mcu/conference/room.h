@@ -184,6 +184,9 @@ class Room {
   void ScheduleAudio();
   void AudioTick();
   void SendAudio(Participant& p, std::span<const uint8_t> payload);
+  // The participant's DTMF (ConferenceControl::SendDigits) in place of this tick's audio;
+  // false when there is none to send.
+  bool SendDtmf(Participant& p);
   // A lobby participant's tick: its audio is only listened to for DTMF (in-band).
   void ListenForDigits(Participant& p, rtp::TimePoint now);
   // room_video.cc

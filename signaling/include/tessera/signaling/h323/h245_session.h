@@ -131,7 +131,8 @@ class H245Session {
   void CloseChannel(uint16_t number, Clock::time_point now);
   void SendFastUpdate(uint16_t incoming_channel);
   void SendFlowControl(uint16_t incoming_channel, int64_t max_bitrate_bps);
-  void SendUserInput(char digit, bool as_signal);
+  // userInputIndication: alphanumeric, or signal (a DTMF key held `duration_ms`).
+  void SendUserInput(char digit, bool as_signal, uint16_t duration_ms = 100);
   void SendRoundTripDelay(Clock::time_point now);
   // Sends endSessionCommand once (the answer to the peer's too).
   void EndSession();

@@ -127,6 +127,11 @@ struct H323CallOptions {
   std::chrono::milliseconds h245_timeout{10000};     // separate H.245 connection not up after CONNECT
 };
 
+// How SendDigit carries a digit in the signalling: H.245 userInputIndication alphanumeric or
+// signal (what the peer's capabilities prefer with kAuto); before H.245 runs, a Q.931
+// INFORMATION Keypad IE.
+enum class UserInputMode : uint8_t { kAuto, kAlphanumeric, kSignal };
+
 // How an outgoing call runs H.245.
 struct DialMode {
   bool fast_start = true;
@@ -164,7 +169,7 @@ class H323Call {
   // During the call.
   void RequestKeyframe();  // videoFastUpdatePicture on the peer's video channel
   void SendFlowControl(int64_t max_bitrate_bps);
-  void SendDigit(char digit);
+  void SendDigit(char digit, UserInputMode mode = UserInputMode::kAuto, uint16_t duration_ms = 100);
 
   bool outgoing() const { return outgoing_; }
   bool connected() const { return state_ == State::kConnected; }

@@ -15,16 +15,19 @@
 // is open the leg polls TakeKeyframeRequests (the core's PLI/FIR for that video, which many
 // room systems ignore) and sends videoFastUpdatePicture for them. PIN rooms: the
 // participant waits in the lobby and the PIN is read from userInputIndication / Keypad
-// digits and the core's own DTMF (RFC 2833, polled), as for SIP.
+// digits and the core's own DTMF (RFC 2833 and in-band, polled), with the same dialogue as
+// SIP (common/pin_lobby.h).
 //
 // Thread: the control io_context thread.
 
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tessera/mcu/control.h"
 #include "tessera/signaling/h323/h323_endpoint.h"
@@ -38,7 +41,14 @@ struct H323ConferenceOptions {
   std::chrono::milliseconds goodbye{1500};
   std::chrono::seconds lobby_timeout{60};
   int pin_attempts = 3;
+  // Every call that ends (its H323Connection::id() and how), after its participant left.
+  std::function<void(uint64_t, const CallEnd&)> on_call_ended;
 };
+
+// How SendDigits carries DTMF to the peer: H.245 userInputIndication (alphanumeric, or
+// signal with a duration), RFC 2833 telephone events on the audio stream (the payload type
+// the peer's receiveRTPAudioTelephonyEventCapability names), or in-band tones in the audio.
+enum class DigitMethod : uint8_t { kH245Alphanumeric, kH245Signal, kRfc2833, kInband };
 
 class H323Conference final : public H323EndpointHandler {
  public:
@@ -50,12 +60,21 @@ class H323Conference final : public H323EndpointHandler {
 
   void OnIncomingCall(const std::shared_ptr<H323Connection>& connection, const SetupInfo& setup) override;
 
-  // Calls `target` ("h323:alias@ip:port", "alias@ip", "ip", "ip:port") into room `room`.
-  // The result is the connection, or why the call could not be placed.
+  // Calls `target` ("h323:alias@ip:port", "alias@ip", "ip", "ip:port", optionally with
+  // ";h245=..." which overrides `mode`: ParseDialTarget) into room `room`. The result is the
+  // connection, or why the call could not be placed.
   Result<std::shared_ptr<H323Connection>, std::string> DialOut(H323Endpoint& endpoint, std::string_view room,
                                                                std::string_view target, DialMode mode = {});
 
+  // Keys `digits` (0-9 * # A-D) toward the peer of call `connection_id` (an
+  // H323Connection::id()): at once in H.245; through the core's audio, one per 200 ms.
+  Result<void, std::string> SendDigits(uint64_t connection_id, std::string_view digits, DigitMethod method);
+
   size_t active_calls() const { return legs_.size(); }
+  // The calls with a participant in a room (H323Connection::id()), and one of them (null if
+  // it has ended): for operators and tests.
+  std::vector<uint64_t> call_ids() const;
+  std::shared_ptr<H323Connection> connection(uint64_t id) const;
 
  private:
   class Leg;

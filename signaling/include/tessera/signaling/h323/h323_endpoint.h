@@ -54,7 +54,7 @@ class H323Connection final : public std::enable_shared_from_this<H323Connection>
   void Hangup(const ReleaseReason& reason);
   void RequestKeyframe();
   void SendFlowControl(int64_t max_bitrate_bps);
-  void SendDigit(char digit);
+  void SendDigit(char digit, UserInputMode mode = UserInputMode::kAuto, uint16_t duration_ms = 100);
   // Tests: drop the TCP connection(s) without RELEASE COMPLETE, as a crashed peer would.
   void AbortForTest();
 
@@ -103,10 +103,16 @@ struct H323EndpointOptions {
 struct DialTarget {
   std::string host;  // numeric IPv4/IPv6
   uint16_t port = 1720;
-  std::string alias;  // destinationAddress (may be empty)
+  std::string alias;             // destinationAddress (may be empty)
+  std::optional<DialMode> mode;  // ";h245=..." if given
 };
-// "h323:alias@host:port", "alias@host", "host", "host:port", "[v6]:port": nullopt if malformed.
+// "h323:alias@host:port", "alias@host", "host", "host:port", "[v6]:port", each optionally
+// followed by ";h245=fast-start" (fast start, H.245 tunnelled after it: the default),
+// ";h245=tunnelled" (no fast start, H.245 tunnelled) or ";h245=separate" (no fast start,
+// H.245 on its own TCP connection): nullopt if malformed.
 std::optional<DialTarget> ParseDialTarget(std::string_view text);
+// "fast-start", "tunnelled", "separate".
+std::optional<DialMode> ParseH245Mode(std::string_view text);
 
 class H323Endpoint {
  public:

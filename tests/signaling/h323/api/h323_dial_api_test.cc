@@ -1,0 +1,143 @@
+// POST /api/v1/rooms/{room}/dial with an h323: address on the real tessera binary: the
+// H323Dialer places the call, here into the same server's H.323 listener (room "a" calls
+// room "b" by its alias 4000), in the H.245 mode the address's ";h245=" suffix names. The
+// call's answer in the log says which mode ran; both rooms' participant stats show the
+// other side's audio and video arriving and decoding. Bad addresses are refused with 400
+// naming the field.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "tessera/testing/api_token.h"
+#include "tessera/testing/http_client.h"
+#include "tessera/testing/paths.h"
+#include "tessera/testing/ports.h"
+#include "tessera/testing/subprocess.h"
+#include "tessera/testing/temp_dir.h"
+
+namespace tessera::signaling::h323 {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using tessera::testing::HttpRequestSpec;
+using tessera::testing::HttpResult;
+using tessera::testing::Subprocess;
+
+struct ModeCase {
+  const char* name;
+  const char* suffix;    // of the dialled address
+  const char* answered;  // what the answering side logs
+};
+
+class H323DialApiOnTessera : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
+      http_port_ = tessera::testing::FreeTcpPort();
+      h323_port_ = tessera::testing::FreeTcpPort();
+      const uint16_t rtp_min = static_cast<uint16_t>(46000 + (http_port_ % 50) * 40);
+      const auto path =
+          dir_.WriteFile("t.toml",
+                         "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
+                         "port_min = " +
+                             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 39) +
+                             "\n[h323]\nenabled = true\nlisten = \"127.0.0.1:" + std::to_string(h323_port_) +
+                             "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n" +
+                             tessera::testing::TestApiTokensToml() +
+                             "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
+                             "[[rooms]]\nid = \"a\"\ndemo_participants = 1\n"
+                             "[[rooms]]\nid = \"b\"\naliases = [\"4000\"]\ndemo_participants = 1\n");
+      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
+      ASSERT_NE(p, nullptr);
+      if (p->WaitForOutput("HTTP listening on 127.0.0.1:" + std::to_string(http_port_), 10s)) process_ = std::move(p);
+    }
+    ASSERT_NE(process_, nullptr) << "tessera did not start";
+  }
+  void TearDown() override {
+    if (process_) {
+      process_->Signal(SIGTERM);
+      EXPECT_EQ(process_->WaitForExit(20s), 0) << process_->output();
+    }
+  }
+
+  HttpResult Send(std::string method, std::string target, std::string body = {}) {
+    HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
+    spec.headers["Content-Type"] = "application/json";
+    tessera::testing::WithTestToken(spec, tessera::testing::kTestApiToken);
+    std::string error;
+    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, spec, 10s, &error);
+    EXPECT_TRUE(r) << error;
+    return r ? *r : HttpResult{};
+  }
+
+  // The room's H.323 participant, if it has one.
+  json H323Participant(const std::string& room) {
+    const HttpResult r = Send("GET", "/api/v1/rooms/" + room + "/participants");
+    const json list = json::parse(r.body, nullptr, false);
+    const json& items = list.is_object() && list.contains("participants") ? list["participants"] : list;
+    if (!items.is_array()) return nullptr;
+    for (const json& p : items)
+      if (p.value("protocol", "") == "h323") return p;
+    return nullptr;
+  }
+
+  // Received audio packets and decoded pictures of the room's H.323 participant.
+  static bool Receiving(const json& p) {
+    return p.is_object() && p["audio"].is_object() && p["video"].is_object() &&
+           p["audio"].value("packets_received", 0) >= 50 && p["video"].value("frames_decoded", 0) >= 10;
+  }
+
+  tessera::testing::TempDir dir_;
+  uint16_t http_port_ = 0;
+  uint16_t h323_port_ = 0;
+  std::unique_ptr<Subprocess> process_;
+};
+
+class H323DialApiModes : public H323DialApiOnTessera, public ::testing::WithParamInterface<ModeCase> {};
+
+TEST_P(H323DialApiModes, ADialThroughTheApiJoinsTheOtherRoomInTheChosenH245Mode) {
+  const std::string uri = "h323:4000@127.0.0.1:" + std::to_string(h323_port_) + GetParam().suffix;
+  const HttpResult r = Send("POST", "/api/v1/rooms/a/dial", json{{"uri", uri}}.dump());
+  ASSERT_EQ(r.status, 202) << r.body;
+  const json body = json::parse(r.body, nullptr, false);
+  EXPECT_TRUE(body.value("call", "").starts_with("h323-")) << r.body;
+  EXPECT_EQ(body.value("uri", ""), uri);
+
+  json a, b;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline && !(Receiving(a) && Receiving(b))) {
+    std::this_thread::sleep_for(200ms);  // polling the stats against a deadline
+    a = H323Participant("a");
+    b = H323Participant("b");
+  }
+  EXPECT_TRUE(Receiving(a)) << "room a's dial-out: " << a.dump();
+  EXPECT_TRUE(Receiving(b)) << "room b's dial-in: " << b.dump();
+  EXPECT_TRUE(process_->WaitForOutput(GetParam().answered, 1s)) << process_->output();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Modes, H323DialApiModes,
+    ::testing::Values(ModeCase{"Default", "", "answered (H.245 tunnelled, fast start)"},
+                      ModeCase{"FastStart", ";h245=fast-start", "answered (H.245 tunnelled, fast start)"},
+                      ModeCase{"Tunnelled", ";h245=tunnelled", "answered (H.245 tunnelled)"},
+                      ModeCase{"Separate", ";h245=separate", "answered (separate H.245)"}),
+    [](const ::testing::TestParamInfo<ModeCase>& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(H323DialApiOnTessera, BadH323AddressesAreRefusedNamingTheField) {
+  for (const std::string uri : {"h323:no-host", "h323:4000@127.0.0.1;h245=slow", "h323:4000@127.0.0.1:0"}) {
+    const HttpResult r = Send("POST", "/api/v1/rooms/a/dial", json{{"uri", uri}}.dump());
+    EXPECT_EQ(r.status, 400) << uri << ": " << r.body;
+    const json body = json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << r.body;
+    EXPECT_EQ(body["error"].value("field", ""), "uri") << r.body;
+    EXPECT_NE(body["error"].value("message", "").find("h245="), std::string::npos) << r.body;
+  }
+  const HttpResult unknown_room =
+      Send("POST", "/api/v1/rooms/nowhere/dial", json{{"uri", "h323:127.0.0.1:" + std::to_string(h323_port_)}}.dump());
+  EXPECT_EQ(unknown_room.status, 404) << unknown_room.body;
+}
+
+}  // namespace
+}  // namespace tessera::signaling::h323
