@@ -94,7 +94,11 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
   const std::shared_ptr<H323Connection>& connection() const { return connection_; }
   const std::string& participant_id() const { return participant_id_; }
 
+  // Dial-out legs: the address dialled, for the error an operator gets if nobody answers.
+  void SetDialled(std::string target) { dialled_ = std::move(target); }
+
   void OnCallConnected() override {
+    connected_ = true;
     TLOG_INFO(kLog, "call {} ({}) connected: {} in room {}", connection_->id(), connection_->remote(), participant_id_,
               room_id_);
   }
@@ -148,6 +152,13 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
               end.reason.detail.empty() ? "" : ": ", end.reason.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
+    if (!dialled_.empty() && !connected_) {
+      owner_.control_.ReportError(
+          room_id_, participant_id_, "dial_out_failed",
+          fmt::format("the H.323 call to {} ended before it was answered (cause {}{}{})", dialled_, end.reason.cause,
+                      end.reason.detail.empty() ? "" : ": ", end.reason.detail),
+          {{"uri", "h323:" + dialled_}, {"cause", std::to_string(end.reason.cause)}});
+    }
     if (owner_.options_.on_call_ended) owner_.options_.on_call_ended(connection_->id(), end);
     owner_.Forget(connection_->id());  // destroys this
   }
@@ -218,6 +229,8 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
   H323Conference& owner_;
   // Owned.
   std::shared_ptr<H323Connection> connection_;
+  std::string dialled_;  // dial-out legs: what was dialled
+  bool connected_ = false;
   std::string room_id_;
   std::string participant_id_;
   mcu::ParticipantRequest request_;  // the last one the core took
@@ -347,6 +360,7 @@ Result<std::shared_ptr<H323Connection>, std::string> H323Conference::DialOut(H32
     return MakeUnexpected(std::string("the core answered other streams"));
   }
   auto leg = std::make_unique<Leg>(*this, nullptr, result->room_id, result->participant_id, request);
+  leg->SetDialled(std::string(target_text.starts_with("h323:") ? target_text.substr(5) : target_text));
   std::string toward = sdp::LocalAddressToward(target->host);
   LocalMedia local = LocalFrom(*result, toward.empty() ? "0.0.0.0" : toward);
   auto connection = endpoint.Dial(*target, local, target->mode.value_or(mode), leg.get());

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tessera/testing/api_token.h"
+#include "tessera/testing/event_client.h"
 #include "tessera/testing/http_client.h"
 #include "tessera/testing/paths.h"
 #include "tessera/testing/ports.h"
@@ -137,6 +138,24 @@ TEST_F(H323DialApiOnTessera, BadH323AddressesAreRefusedNamingTheField) {
   const HttpResult unknown_room =
       Send("POST", "/api/v1/rooms/nowhere/dial", json{{"uri", "h323:127.0.0.1:" + std::to_string(h323_port_)}}.dump());
   EXPECT_EQ(unknown_room.status, 404) << unknown_room.body;
+}
+
+// Nobody listens at the dialled address: the call fails, and an operator watching the
+// event stream is told so.
+TEST_F(H323DialApiOnTessera, ADialOutNobodyAnswersIsReportedAsAnErrorEvent) {
+  tessera::testing::EventClient events;
+  ASSERT_TRUE(events.Connect(http_port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
+  const uint16_t closed = tessera::testing::FreeTcpPort();  // free: nothing listens there
+  const std::string uri = "h323:4000@127.0.0.1:" + std::to_string(closed);
+  const HttpResult r = Send("POST", "/api/v1/rooms/a/dial", json{{"uri", uri}}.dump());
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::vector<json> seen;
+  const auto error = events.NextMatching([](const json& e) { return e["type"] == "error"; }, 15s, &seen);
+  ASSERT_TRUE(error) << "no error event; saw " << json(seen).dump();
+  EXPECT_EQ((*error)["room"], "a");
+  EXPECT_EQ((*error)["data"]["code"], "dial_out_failed");
+  EXPECT_EQ((*error)["data"]["uri"], uri);
+  EXPECT_NE((*error)["data"]["message"].get<std::string>().find("ended before it was answered"), std::string::npos);
 }
 
 }  // namespace
