@@ -8,8 +8,12 @@
 
 #include <thread>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include "tessera/testing/http_client.h"
@@ -84,6 +88,43 @@ TEST_F(HttpServerTest, MalformedRequestGets400AndServerKeepsServing) {
   auto ok = testing::HttpGet("127.0.0.1", server_->port(), "/hello");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
+}
+
+// A client that sends half a request and then nothing (slow, or half-open) holds no one
+// up, and its connection is closed once it has been idle for idle_timeout.
+TEST(HttpServerIdle, AHalfOpenClientIsClosedAfterTheIdleTimeoutAndBlocksNobody) {
+  boost::asio::io_context io;
+  Router router;
+  router.Add(Verb::get, "/hello", [](const Request&, const PathParams&) {
+    return JsonResponse(Status::ok, {{"hello", "world"}});
+  });
+  HttpServer server(io, {.host = "127.0.0.1", .port = 0, .idle_timeout = std::chrono::milliseconds(500)}, router);
+  ASSERT_TRUE(server.Listen());
+  std::thread thread([&] { io.run(); });
+
+  boost::asio::io_context client_io;
+  boost::asio::ip::tcp::socket half(client_io);
+  half.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  boost::asio::write(half, boost::asio::buffer(std::string("GET /hello HTTP/1.1\r\nHost: x\r\n")));
+  const auto sent = std::chrono::steady_clock::now();
+  // Meanwhile another client is served at once.
+  auto ok = testing::HttpGet("127.0.0.1", server.port(), "/hello");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  // The half request gets no answer; the server closes the connection (a blocking read
+  // returns end of file). The read is bounded by a socket timeout.
+  timeval limit{5, 0};
+  setsockopt(half.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  char byte = 0;
+  boost::system::error_code ec;
+  const size_t n = half.read_some(boost::asio::buffer(&byte, 1), ec);
+  const auto waited = std::chrono::steady_clock::now() - sent;
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
+  EXPECT_GE(waited, std::chrono::milliseconds(400));  // not before it was idle that long
+
+  boost::asio::post(io, [&] { server.Stop(); });
+  thread.join();
 }
 
 TEST(HttpServerListen, BusyPortErrorNamesAddressAndKey) {
