@@ -4,8 +4,8 @@
 // recording is listed and downloads byte for byte.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <regex>
@@ -17,6 +17,7 @@
 #include "tessera/testing/ports.h"
 #include "tessera/testing/subprocess.h"
 #include "tessera/testing/temp_dir.h"
+#include "tessera/testing/tessera_with_api.h"
 
 namespace tessera::mcu {
 namespace {
@@ -31,40 +32,29 @@ using tessera::testing::Subprocess;
 class StreamsOnTessera : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
-      port_ = tessera::testing::FreeTcpPort();
-      const uint16_t rtp_min = static_cast<uint16_t>(46000 + (port_ % 50) * 20);
-      const auto path = dir_.WriteFile(
-          "t.toml", "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 2\n[rtp]\naddress = \"127.0.0.1\"\n"
-                    "port_min = " +
-                        std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
-                        "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
-                        (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) +
-                        "\"\n" + tessera::testing::TestApiTokensToml() +
-                        "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
-                        "[[rooms]]\nid = \"1000\"\ndemo_participants = 2\n");
-      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
-      ASSERT_NE(p, nullptr);
-      if (p->WaitForOutput("HTTP listening on 127.0.0.1:" + std::to_string(port_), 10s)) process_ = std::move(p);
-    }
-    ASSERT_NE(process_, nullptr) << "tessera did not start";
+    ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
+      const uint16_t rtp_min = static_cast<uint16_t>(46000 + (http_port % 50) * 20);
+      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 2\n[rtp]\naddress = \"127.0.0.1\"\n"
+             "port_min = " +
+             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
+             "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
+             (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n" +
+             tessera::testing::TestApiTokensToml() +
+             "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
+             "[[rooms]]\nid = \"1000\"\ndemo_participants = 2\n";
+    })) << "tessera did not start";
+    port_ = tessera_.http_port();
+    process_ = tessera_.process();
   }
   void TearDown() override {
-    if (process_ && process_->running()) {
-      process_->Signal(SIGTERM);
-      EXPECT_EQ(process_->WaitForExit(20s), 0) << process_->output();
-    }
+    if (process_ && process_->running()) EXPECT_EQ(tessera_.Stop(), 0) << process_->output();
   }
 
+  // JSON bodies get their content type; GETs and DELETEs go without one.
   HttpResult Send(std::string method, std::string target, std::string body = {},
                   const char* token = tessera::testing::kTestApiToken) {
-    HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
-    if (!spec.body.empty()) spec.headers["Content-Type"] = "application/json";
-    if (token) tessera::testing::WithTestToken(spec, token);
-    std::string error;
-    auto r = tessera::testing::HttpRequest("127.0.0.1", port_, spec, 10s, &error);
-    EXPECT_TRUE(r) << error;
-    return r ? *r : HttpResult{};
+    const std::string type = body.empty() ? "" : "application/json";
+    return tessera_.Send(std::move(method), std::move(target), std::move(body), type, token);
   }
   static json Body(const HttpResult& r) { return json::parse(r.body, nullptr, false); }
 
@@ -81,8 +71,9 @@ class StreamsOnTessera : public ::testing::Test {
   }
 
   tessera::testing::TempDir dir_;
+  tessera::testing::TesseraWithApi tessera_;
   uint16_t port_ = 0;
-  std::unique_ptr<Subprocess> process_;
+  Subprocess* process_ = nullptr;  // tessera_'s
 };
 
 struct Probe {

@@ -18,6 +18,7 @@
 #include "tessera/testing/ports.h"
 #include "tessera/testing/subprocess.h"
 #include "tessera/testing/temp_dir.h"
+#include "tessera/testing/tessera_with_api.h"
 
 namespace tessera::signaling {
 namespace {
@@ -45,45 +46,32 @@ uint16_t AnswerPort(const std::string& sdp) {
 class ControlApiOnTessera : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
-      port_ = tessera::testing::FreeTcpPort();
-      const uint16_t rtp_min = static_cast<uint16_t>(44000 + (port_ % 50) * 20);
-      const auto path = dir_.WriteFile(
-          "t.toml",
-          "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
-          "port_min = " +
-              std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
-              "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
-              (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) +
-              "\"\nbody_limit_kib = 4\nevent_history = 16\n" + tessera::testing::TestApiTokensToml() +
-              "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
-              "[[layouts]]\nname = \"right-half\"\ntiles = [ { x = 0.5, y = 0, width = 0.5, height = 1 } ]\n"
-              "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\ndemo_participants = 2\n");
-      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
-      ASSERT_NE(p, nullptr);
-      if (p->WaitForOutput("HTTP listening on 127.0.0.1:" + std::to_string(port_), 10s)) process_ = std::move(p);
-    }
-    ASSERT_NE(process_, nullptr) << "tessera did not start";
+    ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
+      const uint16_t rtp_min = static_cast<uint16_t>(44000 + (http_port % 50) * 20);
+      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
+             "port_min = " +
+             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
+             "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
+             (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) +
+             "\"\nbody_limit_kib = 4\nevent_history = 16\n" + tessera::testing::TestApiTokensToml() +
+             "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
+             "[[layouts]]\nname = \"right-half\"\ntiles = [ { x = 0.5, y = 0, width = 0.5, height = 1 } ]\n"
+             "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\ndemo_participants = 2\n";
+    })) << "tessera did not start";
+    port_ = tessera_.http_port();
   }
   void TearDown() override {
-    if (process_) {
-      process_->Signal(SIGTERM);
-      EXPECT_EQ(process_->WaitForExit(20s), 0) << process_->output();
+    if (Subprocess* process = tessera_.process()) {
+      EXPECT_EQ(tessera_.Stop(), 0) << process->output();
       // Tokens are secrets: never in the log.
-      EXPECT_THAT(process_->output(), ::testing::Not(HasSubstr(tessera::testing::kTestApiToken)));
-      EXPECT_THAT(process_->output(), ::testing::Not(HasSubstr(tessera::testing::kTestReadOnlyToken)));
+      EXPECT_THAT(process->output(), ::testing::Not(HasSubstr(tessera::testing::kTestApiToken)));
+      EXPECT_THAT(process->output(), ::testing::Not(HasSubstr(tessera::testing::kTestReadOnlyToken)));
     }
   }
 
   HttpResult Send(std::string method, std::string target, std::string body = {},
                   std::string content_type = "application/json", const char* token = tessera::testing::kTestApiToken) {
-    HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
-    if (!content_type.empty()) spec.headers["Content-Type"] = content_type;
-    if (token) tessera::testing::WithTestToken(spec, token);
-    std::string error;
-    auto r = tessera::testing::HttpRequest("127.0.0.1", port_, spec, 10s, &error);
-    EXPECT_TRUE(r) << error;
-    return r ? *r : HttpResult{};
+    return tessera_.Send(std::move(method), std::move(target), std::move(body), std::move(content_type), token);
   }
   static json Body(const HttpResult& r) { return json::parse(r.body, nullptr, false); }
 
@@ -98,8 +86,8 @@ class ControlApiOnTessera : public ::testing::Test {
   }
 
   tessera::testing::TempDir dir_;
+  tessera::testing::TesseraWithApi tessera_;
   uint16_t port_ = 0;
-  std::unique_ptr<Subprocess> process_;
 };
 
 TEST_F(ControlApiOnTessera, RoomsAreCreatedChangedAndDeleted) {

@@ -16,6 +16,7 @@
 #include "tessera/testing/ports.h"
 #include "tessera/testing/subprocess.h"
 #include "tessera/testing/temp_dir.h"
+#include "tessera/testing/tessera_with_api.h"
 
 namespace tessera::signaling::h323 {
 namespace {
@@ -35,42 +36,28 @@ struct ModeCase {
 class H323DialApiOnTessera : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
-      http_port_ = tessera::testing::FreeTcpPort();
-      h323_port_ = tessera::testing::FreeTcpPort();
-      const uint16_t rtp_min = static_cast<uint16_t>(46000 + (http_port_ % 50) * 40);
-      const auto path =
-          dir_.WriteFile("t.toml",
-                         "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
-                         "port_min = " +
-                             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 39) +
-                             "\n[h323]\nenabled = true\nlisten = \"127.0.0.1:" + std::to_string(h323_port_) +
-                             "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n" +
-                             tessera::testing::TestApiTokensToml() +
-                             "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
-                             "[[rooms]]\nid = \"a\"\ndemo_participants = 1\n"
-                             "[[rooms]]\nid = \"b\"\naliases = [\"4000\"]\ndemo_participants = 1\n");
-      auto p = Subprocess::Start({tessera::testing::TesseraBinary().string(), "--config", path.string()});
-      ASSERT_NE(p, nullptr);
-      if (p->WaitForOutput("HTTP listening on 127.0.0.1:" + std::to_string(http_port_), 10s)) process_ = std::move(p);
-    }
-    ASSERT_NE(process_, nullptr) << "tessera did not start";
+    ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
+      h323_port_ = tessera::testing::FreeTcpPort();  // a new one for each attempt, like the HTTP port
+      const uint16_t rtp_min = static_cast<uint16_t>(46000 + (http_port % 50) * 40);
+      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
+             "port_min = " +
+             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 39) +
+             "\n[h323]\nenabled = true\nlisten = \"127.0.0.1:" + std::to_string(h323_port_) +
+             "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n" +
+             tessera::testing::TestApiTokensToml() +
+             "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
+             "[[rooms]]\nid = \"a\"\ndemo_participants = 1\n"
+             "[[rooms]]\nid = \"b\"\naliases = [\"4000\"]\ndemo_participants = 1\n";
+    })) << "tessera did not start";
+    http_port_ = tessera_.http_port();
+    process_ = tessera_.process();
   }
   void TearDown() override {
-    if (process_) {
-      process_->Signal(SIGTERM);
-      EXPECT_EQ(process_->WaitForExit(20s), 0) << process_->output();
-    }
+    if (process_) EXPECT_EQ(tessera_.Stop(), 0) << process_->output();
   }
 
   HttpResult Send(std::string method, std::string target, std::string body = {}) {
-    HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
-    spec.headers["Content-Type"] = "application/json";
-    tessera::testing::WithTestToken(spec, tessera::testing::kTestApiToken);
-    std::string error;
-    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, spec, 10s, &error);
-    EXPECT_TRUE(r) << error;
-    return r ? *r : HttpResult{};
+    return tessera_.Send(std::move(method), std::move(target), std::move(body));
   }
 
   // The room's H.323 participant, if it has one.
@@ -93,7 +80,8 @@ class H323DialApiOnTessera : public ::testing::Test {
   tessera::testing::TempDir dir_;
   uint16_t http_port_ = 0;
   uint16_t h323_port_ = 0;
-  std::unique_ptr<Subprocess> process_;
+  tessera::testing::TesseraWithApi tessera_;
+  Subprocess* process_ = nullptr;  // tessera_'s
 };
 
 class H323DialApiModes : public H323DialApiOnTessera, public ::testing::WithParamInterface<ModeCase> {};
