@@ -161,6 +161,9 @@ ConferenceManager::Entry& ConferenceManager::OpenRoom(const RoomConfig& rc) {
   entry.settings = rc;
   entry.room = std::make_unique<Room>(rc, layouts_.Find(rc.layout).value_or(mixer::LayoutSpec{}), std::move(rungs),
                                       media_, parallel_for_, network_, text_.get());
+  for (const auto& [rung, layout] : rc.output_layouts)
+    if (auto spec = layouts_.Find(layout))
+      entry.room->SetOutputLayout(rung, std::move(*spec));  // checked by the config
   entry.room->SetEventSink(&events_);
   entry.room->Start();
   return entry;
@@ -236,6 +239,13 @@ RoomSummary ConferenceManager::SummaryOf(const Entry& entry) const {
   }
   for (const RungConfig& r : entry.room->rungs())
     summary.rungs.push_back(r.name);
+  for (const auto& [rung, layout] : c.output_layouts) {
+    OutputLayout& own = summary.output_layouts.emplace_back(OutputLayout{rung, layout, std::nullopt});
+    if (auto posted = entry.posted_output_layouts.find(rung); posted != entry.posted_output_layouts.end())
+      own.custom_layout = DescribeCustomLayout(posted->second);
+    else if (auto spec = layouts_.Find(layout); spec && spec->family == mixer::LayoutFamily::kCustom)
+      own.custom_layout = DescribeCustomLayout(*spec);
+  }
   return summary;
 }
 

@@ -3,6 +3,7 @@
 // for /metrics, and the participant events. Control threads only; the media strands are
 // reached through Room's posted commands and snapshots.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <future>
@@ -280,19 +281,83 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
   return all;
 }
 
+Result<mixer::LayoutSpec, ControlError> ConferenceManager::ResolveLayout(const LayoutChoice& choice) const {
+  using Kind = ControlError::Kind;
+  if (choice.custom) {
+    auto custom = BuildCustomLayout("custom", *choice.custom);
+    if (!custom) return MakeUnexpected(Error(Kind::kBadRequest, "layout." + custom.error().front()));
+    return std::move(*custom);
+  }
+  const std::string name = choice.name.value_or("");
+  auto spec = layouts_.Find(name);
+  if (!spec) return MakeUnexpected(Error(Kind::kBadRequest, "unknown layout \"" + name + "\""));
+  return std::move(*spec);
+}
+
+Result<void, ControlError> ConferenceManager::CheckOutput(const Entry& entry, std::string_view output) const {
+  std::vector<std::string> names;
+  for (const RungConfig& r : entry.room->rungs()) {
+    if (r.name == output) return {};
+    names.push_back(r.name);
+  }
+  return MakeUnexpected(Error(ControlError::Kind::kNotFound,
+                              fmt::format("room \"{}\" has no output \"{}\" (its outputs are the rungs {})",
+                                          entry.settings.id, output, fmt::join(names, ", "))));
+}
+
+Result<void, ControlError> ConferenceManager::SetOutputLayout(std::string_view room, std::string_view output,
+                                                              const LayoutChoice& layout) {
+  auto spec = ResolveLayout(layout);
+  if (!spec) return MakeUnexpected(spec.error());
+  const std::string name = layout.custom ? "custom" : *layout.name;
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(room);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room) + "\""));
+    if (auto ok = CheckOutput(*entry, output); !ok) return MakeUnexpected(ok.error());
+    auto& own = entry->settings.output_layouts;
+    std::erase_if(own, [&](const auto& o) { return o.first == output; });
+    own.emplace_back(std::string(output), name);
+    entry->posted_output_layouts.erase(std::string(output));
+    if (layout.custom) entry->posted_output_layouts.emplace(std::string(output), *spec);
+    entry->room->SetOutputLayout(std::string(output), std::move(*spec));
+    id = entry->settings.id;
+  }
+  events_.Emit(ControlEvent{"layout.changed", id, {}, {{"layout", name}, {"output", std::string(output)}}});
+  return {};
+}
+
+Result<void, ControlError> ConferenceManager::ClearOutputLayout(std::string_view room, std::string_view output) {
+  std::string id;
+  std::string layout;
+  {
+    std::lock_guard lock(mutex_);
+    Entry* entry = Lookup(room);
+    if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room \"" + std::string(room) + "\""));
+    if (auto ok = CheckOutput(*entry, output); !ok) return MakeUnexpected(ok.error());
+    auto& own = entry->settings.output_layouts;
+    if (std::erase_if(own, [&](const auto& o) { return o.first == output; }) == 0) return {};  // followed already
+    entry->posted_output_layouts.erase(std::string(output));
+    entry->room->SetOutputLayout(std::string(output), std::nullopt);
+    id = entry->settings.id;
+    layout = entry->settings.layout;
+  }
+  events_.Emit(ControlEvent{"layout.changed", id, {}, {{"layout", layout}, {"output", std::string(output)}}});
+  return {};
+}
+
 Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::string_view room, int width, int height,
-                                                                         const LayoutChoice& asked) {
+                                                                         const LayoutChoice& asked,
+                                                                         std::string_view output) {
   using Kind = ControlError::Kind;
   if (width < 16 || width > 1920 || height < 16 || height > 1080 || width % 2 || height % 2)
     return MakeUnexpected(Error(Kind::kBadRequest, "width and height must be even, 16-1920 x 16-1080"));
   std::optional<mixer::LayoutSpec> spec;
-  if (asked.custom) {
-    auto custom = BuildCustomLayout("custom", *asked.custom);
-    if (!custom) return MakeUnexpected(Error(Kind::kBadRequest, "layout." + custom.error().front()));
-    spec = std::move(*custom);
-  } else if (asked.name) {
-    spec = layouts_.Find(*asked.name);
-    if (!spec) return MakeUnexpected(Error(Kind::kBadRequest, "unknown layout \"" + *asked.name + "\""));
+  if (asked.custom || asked.name) {
+    auto resolved = ResolveLayout(asked);
+    if (!resolved) return MakeUnexpected(resolved.error());
+    spec = std::move(*resolved);
   }
   auto promise = std::make_shared<std::promise<I420Buffer>>();
   auto future = promise->get_future();
@@ -300,8 +365,11 @@ Result<std::string, ControlError> ConferenceManager::RenderLayoutPreview(std::st
     std::lock_guard lock(mutex_);
     Entry* entry = Lookup(room);
     if (!entry) return MakeUnexpected(Error(Kind::kNotFound, "no room \"" + std::string(room) + "\""));
-    entry->room->TakePreview({width, height}, std::move(spec),
-                             [promise](I420Buffer b) { promise->set_value(std::move(b)); });
+    if (!output.empty())
+      if (auto ok = CheckOutput(*entry, output); !ok) return MakeUnexpected(ok.error());
+    entry->room->TakePreview(
+        {width, height}, std::move(spec), [promise](I420Buffer b) { promise->set_value(std::move(b)); },
+        std::string(output));
   }
   if (future.wait_for(kSnapshotWait) != std::future_status::ready)
     return MakeUnexpected(Error(Kind::kUnavailable, "the room's media loop did not answer in time"));

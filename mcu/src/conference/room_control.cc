@@ -62,6 +62,20 @@ void Room::SetLayout(mixer::LayoutSpec layout) {
   });
 }
 
+void Room::SetOutputLayout(std::string rung, std::optional<mixer::LayoutSpec> layout) {
+  boost::asio::post(video_strand_, [this, rung = std::move(rung), layout = std::move(layout)]() mutable {
+    const bool had = rung_layouts_.contains(rung);
+    if (layout)
+      rung_layouts_.insert_or_assign(rung, std::move(*layout));
+    else
+      rung_layouts_.erase(rung);
+    // Between the room's view and one of its own the rung's outputs change; from one own
+    // layout to another only the picture does.
+    if (had != rung_layouts_.contains(rung)) MoveRungToItsView(rung);
+    MarkSceneDirty();
+  });
+}
+
 void Room::TakeSnapshot(std::function<void(Snapshot)> done) {
   auto snapshot = std::make_shared<Snapshot>();
   boost::asio::post(audio_strand_, [this, snapshot, done = std::move(done)]() mutable {

@@ -235,7 +235,11 @@ void Room::OnActiveSpeaker(uint32_t number) {
   MarkSceneDirty();
 }
 
-VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom) {
+VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& base_key, const std::string& for_whom) {
+  // A rung with a layout of its own encodes another picture: never shared with an output
+  // of equal settings that shows the room's.
+  std::string view = ViewOf(choice);
+  const std::string key = view.empty() ? base_key : base_key + "|layout@" + view;
   auto it = outputs_.find(key);
   if (it == outputs_.end()) {
     auto output = VideoOutput::Create(choice, key);
@@ -246,6 +250,7 @@ VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& 
     TLOG_INFO(kLog, "room {}: output {} ({}x{}@{} {} kbit/s{})", config_.id, key, choice.encoder.width,
               choice.encoder.height, choice.encoder.fps, choice.encoder.bitrate_bps / 1000,
               choice.rung.empty() ? "" : ", rung " + choice.rung);
+    (*output)->view = std::move(view);
     it = outputs_.emplace(key, std::move(*output)).first;
     counters_.outputs.store(static_cast<int>(outputs_.size()));
   }
@@ -261,6 +266,31 @@ void Room::ReleaseOutput(VideoOutput* output) {
     outputs_.erase(output->key());
     counters_.outputs.store(static_cast<int>(outputs_.size()));
     MarkSceneDirty();
+  }
+}
+
+void Room::MoveRungToItsView(const std::string& rung) {
+  for (auto& pp : video_participants_) {
+    Participant& p = *pp;
+    if (!p.video || !p.video->output || p.video->output->choice().rung != rung) continue;
+    DetachVideo(p);
+    AttachVideo(p);  // waits for the new output's keyframe; sequence numbers continue
+  }
+  for (auto it = video_taps_.begin(); it != video_taps_.end();) {
+    VideoOutput* before = it->output;
+    if (before->choice().rung != rung) {
+      ++it;
+      continue;
+    }
+    const OutputChoice choice = before->choice();  // the old output may go with its last subscriber
+    it->output = AcquireOutput(choice, OutputKey(choice), "stream");
+    ReleaseOutput(before);
+    if (it->output) {
+      ++it;
+      continue;
+    }
+    TLOG_WARN(kLog, "room {}: a stream lost its video output (rung {})", config_.id, rung);
+    it = video_taps_.erase(it);
   }
 }
 

@@ -22,12 +22,16 @@ void Fill(I420MutableView v, const mixer::Rect& r, uint8_t y) {
 
 }  // namespace
 
-void Room::TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> asked, std::function<void(I420Buffer)> done) {
-  boost::asio::post(video_strand_, [this, size, asked = std::move(asked), done = std::move(done)] {
+void Room::TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> asked, std::function<void(I420Buffer)> done,
+                       std::string rung) {
+  boost::asio::post(video_strand_, [this, size, asked = std::move(asked), done = std::move(done),
+                                    rung = std::move(rung)] {
     I420Buffer picture;
-    if (!asked && compositor_ && canvas_.width() > 0 &&
-        counters_.frames_composed.load(std::memory_order_relaxed) != 0) {
-      const I420View c = canvas_.const_view();
+    // The rung's own view, or the room's when the rung follows the room's layout.
+    const std::string view_name = !rung.empty() && rung_layouts_.contains(rung) ? rung : std::string();
+    const auto view = views_.find(view_name);
+    if (!asked && view != views_.end() && view->second.composed) {
+      const I420View c = view->second.canvas.const_view();
       picture.Allocate(c.width, c.height);
       I420MutableView d = picture.view();
       for (int y = 0; y < c.height; ++y)
@@ -43,7 +47,7 @@ void Room::TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> asked,
     std::vector<mixer::LayoutSource> sources;
     for (auto& p : video_participants_)
       if (p->has_video_source() && !p->lobby.load(std::memory_order_relaxed)) sources.push_back({});
-    const mixer::LayoutSpec& chosen = asked ? *asked : *layout_spec_;
+    const mixer::LayoutSpec& chosen = asked ? *asked : SpecOfView(view_name);
     const mixer::LayoutSpec spec = chosen.family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : chosen;
     const mixer::Layout layout = mixer::ComputeLayout(spec, size, sources);
     picture.Allocate(size.width, size.height);

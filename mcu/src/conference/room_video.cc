@@ -48,10 +48,12 @@ void Room::ScheduleVideo() {
 
 void Room::RebuildScene() {
   scene_dirty_ = false;
-  // The canvas is as large as the largest output; smaller outputs scale it down.
-  mixer::Size size{0, 0};
-  for (auto& [key, output] : outputs_)
+  // Each view's canvas is as large as the largest output showing it.
+  std::map<std::string, mixer::Size> view_sizes;
+  for (auto& [key, output] : outputs_) {
+    mixer::Size& size = view_sizes[output->view];
     if (output->width() * output->height() > size.width * size.height) size = {output->width(), output->height()};
+  }
 
   video_sources_.clear();
   for (auto& p : video_participants_)
@@ -85,22 +87,11 @@ void Room::RebuildScene() {
   }
   visible_.assign(video_sources_.size(), false);
   pictures_.assign(video_sources_.size(), I420View{});
-  if (size.width == 0) {
-    compositor_.reset();
-    canvas_size_ = size;
-    return;  // nobody receives video: nothing is visible, nothing is decoded
-  }
-  if (!compositor_ || !(canvas_size_ == size)) {
-    mixer::Compositor::Options options;
-    options.canvas = size;
-    options.text = text_;
-    compositor_ = std::make_unique<mixer::Compositor>(options);
-    canvas_.Allocate(size.width, size.height);
-    canvas_size_ = size;
-  }
-  const mixer::LayoutSpec spec =
-      layout_spec_->family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : *layout_spec_;
-  const mixer::Layout layout = mixer::ComputeLayout(spec, size, sources);
+  // Views no output shows any more let go of their canvas; with none, nobody receives
+  // video: nothing is visible, nothing is decoded.
+  std::erase_if(views_, [&](const auto& view) { return !view_sizes.contains(view.first); });
+  if (view_sizes.empty()) return;
+
   std::vector<mixer::SceneSource> scene(video_sources_.size());
   int speaker_index = -1;
   for (size_t i = 0; i < video_sources_.size(); ++i) {
@@ -108,13 +99,39 @@ void Room::RebuildScene() {
     scene[i].active_speaker = video_sources_[i]->number == active_speaker_;
     if (scene[i].active_speaker) speaker_index = static_cast<int>(i);
   }
-  compositor_->SetScene(layout, scene, parallel_for_.max_workers());
-  compositor_->SetActiveSpeaker(speaker_index);
-  for (const mixer::Tile& tile : layout.tiles)
-    if (tile.source >= 0 && static_cast<size_t>(tile.source) < visible_.size())
-      visible_[static_cast<size_t>(tile.source)] = true;
-  TLOG_DEBUG(kLog, "room {}: scene {} sources, layout {}, canvas {}x{}", config_.id, video_sources_.size(), spec.name,
-             size.width, size.height);
+  for (const auto& [name, size] : view_sizes) {
+    View& view = views_[name];
+    if (!view.compositor || !(view.size == size)) {
+      mixer::Compositor::Options options;
+      options.canvas = size;
+      options.text = text_;
+      view.compositor = std::make_unique<mixer::Compositor>(options);
+      view.canvas.Allocate(size.width, size.height);
+      view.size = size;
+      view.scaled.clear();
+      view.composed = false;
+    }
+    const mixer::LayoutSpec& chosen = SpecOfView(name);
+    const mixer::LayoutSpec spec = chosen.family == mixer::LayoutFamily::kAuto ? mixer::AutoLayoutFor(sources) : chosen;
+    const mixer::Layout layout = mixer::ComputeLayout(spec, size, sources);
+    view.compositor->SetScene(layout, scene, parallel_for_.max_workers());
+    view.compositor->SetActiveSpeaker(speaker_index);
+    for (const mixer::Tile& tile : layout.tiles)
+      if (tile.source >= 0 && static_cast<size_t>(tile.source) < visible_.size())
+        visible_[static_cast<size_t>(tile.source)] = true;
+    TLOG_DEBUG(kLog, "room {}: scene {} sources, view \"{}\" layout {}, canvas {}x{}", config_.id,
+               video_sources_.size(), name, spec.name, size.width, size.height);
+  }
+}
+
+std::string Room::ViewOf(const OutputChoice& choice) const {
+  return !choice.rung.empty() && rung_layouts_.contains(choice.rung) ? choice.rung : std::string();
+}
+
+const mixer::LayoutSpec& Room::SpecOfView(const std::string& view) const {
+  if (!view.empty())
+    if (auto it = rung_layouts_.find(view); it != rung_layouts_.end()) return it->second;
+  return *layout_spec_;
 }
 
 void Room::VideoTick() {
@@ -156,13 +173,21 @@ void Room::VideoTick() {
   }
   counters_.frames_decoded.store(decoded, std::memory_order_relaxed);
   SendReports(true, now);  // NACK and PLI/FIR from the decode step go out at once
-  if (!compositor_) return;
+  if (views_.empty()) return;
 
   // Outputs due on this tick (a 15 fps output takes every other tick of a 30 fps clock).
   due_outputs_.clear();
+  due_views_.clear();
+  for (auto& [name, view] : views_)
+    view.due = false;
   for (auto& [key, output] : outputs_) {
     const int every = std::max(1, options_.video_fps / std::max(1, output->fps()));
-    if (video_tick_ % every == 0) due_outputs_.push_back(output.get());
+    if (video_tick_ % every != 0) continue;
+    auto view = views_.find(output->view);
+    if (view == views_.end()) continue;  // made since the scene was built: shown from the next tick
+    view->second.due = true;
+    due_outputs_.push_back(output.get());
+    due_views_.push_back(&view->second);
   }
   if (due_outputs_.empty()) return;
   const int64_t tick_us = std::chrono::duration_cast<std::chrono::microseconds>(next_video_ - epoch_).count();
@@ -176,23 +201,30 @@ void Room::VideoTick() {
 
   stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kCompose);
   TimedParallelFor compose_for(parallel_for_, counters_.stage_cpu_ns, Stage::kCompose);
-  compositor_->Compose(pictures_, canvas_.view(), compose_for);
-  counters_.frames_composed.fetch_add(1, std::memory_order_relaxed);
-  const I420View canvas = canvas_.const_view();
-  for (VideoOutput* output : due_outputs_) {  // scale buffers are made on the strand
-    if (output->width() == canvas.width && output->height() == canvas.height) continue;
-    I420Buffer& scaled = scaled_[{output->width(), output->height()}];
-    if (scaled.width() != output->width()) scaled.Allocate(output->width(), output->height());
+  for (auto& [name, view] : views_) {
+    if (!view.due) continue;
+    view.compositor->Compose(pictures_, view.canvas.view(), compose_for);
+    view.composed = true;
+    counters_.frames_composed.fetch_add(1, std::memory_order_relaxed);
+  }
+  for (size_t i = 0; i < due_outputs_.size(); ++i) {  // scale buffers are made on the strand
+    const VideoOutput& output = *due_outputs_[i];
+    View& view = *due_views_[i];
+    if (output.width() == view.size.width && output.height() == view.size.height) continue;
+    I420Buffer& scaled = view.scaled[{output.width(), output.height()}];
+    if (scaled.width() != output.width()) scaled.Allocate(output.width(), output.height());
   }
   const uint32_t timestamp = VideoClock(now);
   stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kEncode);
   TimedParallelFor encode_for(parallel_for_, counters_.stage_cpu_ns, Stage::kEncode);
   encode_for.Run(static_cast<int>(due_outputs_.size()), [&](int i, int) {
     VideoOutput& output = *due_outputs_[static_cast<size_t>(i)];
+    View& view = *due_views_[static_cast<size_t>(i)];
+    const I420View canvas = view.canvas.const_view();
     I420View picture = canvas;
     if (output.width() != canvas.width || output.height() != canvas.height) {
       // Several outputs of one size scale the canvas once each; they are rare.
-      I420Buffer& scaled = scaled_.find({output.width(), output.height()})->second;
+      I420Buffer& scaled = view.scaled.find({output.width(), output.height()})->second;
       I420MutableView dst = scaled.view();
       libyuv::I420Scale(canvas.y, canvas.stride_y, canvas.u, canvas.stride_u, canvas.v, canvas.stride_v, canvas.width,
                         canvas.height, dst.y, dst.stride_y, dst.u, dst.stride_u, dst.v, dst.stride_v, dst.width,

@@ -2,6 +2,7 @@
 // Every key read here must be documented in config/tessera.toml.
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -351,6 +352,16 @@ void ParseRoom(TableReader& r, RoomConfig& room) {
   }
   r.Boolean("locked", room.locked);
   r.String("layout", room.layout);  // checked against the built-in and [[layouts]] names in CrossCheck
+  if (const toml::table* own = r.Table("output_layouts")) {
+    // Names checked in CrossCheck too: rungs of the room, layouts of the catalogue.
+    for (auto&& [rung, node] : *own) {
+      if (auto name = node.value<std::string>())
+        room.output_layouts.emplace_back(std::string(rung.str()), *name);
+      else
+        r.InvalidAt(node, r.KeyPath("output_layouts") + "." + std::string(rung.str()),
+                    "expected a layout name (a string), as in output_layouts = { \"360p\" = \"1x1\" }");
+    }
+  }
   r.StringArray("rungs", room.rungs);
   r.Integer("max_participants", 1, 100000, room.max_participants);
   r.Integer("demo_participants", 0, 16, room.demo_participants);
@@ -440,6 +451,23 @@ void CrossCheck(const toml::table& root, Config& c, ErrorSink& errors) {
       if (!rung_names.contains(rung)) {
         add(node_at("rooms", i, "rungs"), fmt::format("rooms[{}].rungs", i),
             fmt::format("expected names of [[rungs]] entries, got \"{}\"", rung));
+      }
+    }
+    for (const auto& [rung, layout] : room.output_layouts) {
+      const toml::node* own = node_at("rooms", i, "output_layouts");
+      if (own && own->is_table())
+        if (const toml::node* n = own->as_table()->get(rung)) own = n;
+      const std::string key = fmt::format("rooms[{}].output_layouts.{}", i, rung);
+      const bool room_has_rung = room.rungs.empty()
+                                     ? rung_names.contains(rung)
+                                     : std::find(room.rungs.begin(), room.rungs.end(), rung) != room.rungs.end();
+      if (!room_has_rung) {
+        add(own, key,
+            fmt::format("expected the name of one of the room's rungs ({}), got \"{}\"",
+                        room.rungs.empty() ? "its [[rungs]]" : fmt::format("{}", fmt::join(room.rungs, ", ")), rung));
+      }
+      if (!layout_names.contains(layout) && !mixer::FindNamedLayout(layout)) {
+        add(own, key, fmt::format("expected a built-in layout or the name of a [[layouts]] entry, got \"{}\"", layout));
       }
     }
   }

@@ -199,8 +199,15 @@ std::vector<RoomStats> Server::GetRoomStats() const {
   return conferences_->GetRoomStats();
 }
 Result<std::string, ControlError> Server::RenderLayoutPreview(std::string_view room, int width, int height,
-                                                              const LayoutChoice& layout) {
-  return conferences_->RenderLayoutPreview(room, width, height, layout);
+                                                              const LayoutChoice& layout, std::string_view output) {
+  return conferences_->RenderLayoutPreview(room, width, height, layout, output);
+}
+Result<void, ControlError> Server::SetOutputLayout(std::string_view room, std::string_view output,
+                                                   const LayoutChoice& layout) {
+  return conferences_->SetOutputLayout(room, output, layout);
+}
+Result<void, ControlError> Server::ClearOutputLayout(std::string_view room, std::string_view output) {
+  return conferences_->ClearOutputLayout(room, output);
 }
 void Server::SetEventListener(std::function<void(const ControlEvent&)> listener) {
   conferences_->SetEventListener(std::move(listener));

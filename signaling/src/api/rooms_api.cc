@@ -1,6 +1,7 @@
 #include "tessera/signaling/api/rooms_api.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,9 @@ json CustomLayoutJson(const mcu::CustomLayout& layout) {
 }
 
 json RoomJson(const mcu::RoomSummary& r) {
+  json own = json::object();
+  for (const mcu::OutputLayout& o : r.output_layouts)
+    own[o.output] = o.layout;
   return {{"id", r.id},
           {"name", r.name},
           {"aliases", r.aliases},
@@ -41,6 +45,7 @@ json RoomJson(const mcu::RoomSummary& r) {
           {"has_pin", r.has_pin},
           {"layout", r.layout},
           {"rungs", r.rungs},
+          {"output_layouts", own},
           {"participants", r.participants},
           {"max_participants", r.max_participants}};
 }
@@ -152,6 +157,24 @@ void RoomsApi::Register(http::Router& router) {
   router.Add(
       Verb::post, "/api/v1/rooms/{room}/layout/preview.png", [this](R r, P p) { return Preview(r, p.at("room")); },
       Access::kRead);
+  // Layouts per output: a rung's outputs may show a layout of their own.
+  router.Add(
+      Verb::get, "/api/v1/rooms/{room}/outputs", [this](R, P p) { return ListOutputs(p.at("room")); }, Access::kRead);
+  router.Add(
+      Verb::get, "/api/v1/rooms/{room}/outputs/{output}/layout",
+      [this](R, P p) { return GetOutputLayout(p.at("room"), p.at("output")); }, Access::kRead);
+  router.Add(
+      Verb::put, "/api/v1/rooms/{room}/outputs/{output}/layout",
+      [this](R r, P p) { return SetOutputLayout(r, p.at("room"), p.at("output")); }, Access::kOperate);
+  router.Add(
+      Verb::delete_, "/api/v1/rooms/{room}/outputs/{output}/layout",
+      [this](R, P p) { return ClearOutputLayout(p.at("room"), p.at("output")); }, Access::kOperate);
+  router.Add(
+      Verb::get, "/api/v1/rooms/{room}/outputs/{output}/layout/preview.png",
+      [this](R r, P p) { return Preview(r, p.at("room"), p.at("output")); }, Access::kRead);
+  router.Add(
+      Verb::post, "/api/v1/rooms/{room}/outputs/{output}/layout/preview.png",
+      [this](R r, P p) { return Preview(r, p.at("room"), p.at("output")); }, Access::kRead);
   router.Add(
       Verb::post, "/api/v1/rooms/{room}/dial", [this](R r, P p) { return Dial(r, p.at("room")); }, Access::kOperate);
 }
@@ -267,7 +290,63 @@ http::Response RoomsApi::SetLayout(const http::Request& request, const std::stri
   return GetLayout(room);
 }
 
-http::Response RoomsApi::Preview(const http::Request& request, const std::string& room) {
+namespace {
+
+// One output's layout: its own, or the room's it follows.
+json OutputLayoutJson(const mcu::RoomSummary& room, const std::string& output) {
+  for (const mcu::OutputLayout& o : room.output_layouts) {
+    if (o.output != output) continue;
+    json body{{"output", output}, {"layout", o.layout}, {"own", true}};
+    if (o.custom_layout) body["custom"] = CustomLayoutJson(*o.custom_layout);
+    return body;
+  }
+  json body{{"output", output}, {"layout", room.layout}, {"own", false}};
+  if (room.custom_layout) body["custom"] = CustomLayoutJson(*room.custom_layout);
+  return body;
+}
+
+http::Response NotFoundOutput(const mcu::RoomSummary& room, const std::string& output) {
+  return http::ErrorResponse(http::Status::not_found,
+                             fmt::format("room \"{}\" has no output \"{}\" (its outputs are the rungs {})", room.id,
+                                         output, fmt::join(room.rungs, ", ")));
+}
+
+}  // namespace
+
+http::Response RoomsApi::ListOutputs(const std::string& room) const {
+  auto found = control_.FindRoom(room);
+  if (!found) return NotFoundRoom(room);
+  json outputs = json::array();
+  for (const std::string& rung : found->rungs)
+    outputs.push_back(OutputLayoutJson(*found, rung));
+  return http::JsonResponse(http::Status::ok, {{"outputs", outputs}});
+}
+
+http::Response RoomsApi::GetOutputLayout(const std::string& room, const std::string& output) const {
+  auto found = control_.FindRoom(room);
+  if (!found) return NotFoundRoom(room);
+  if (std::find(found->rungs.begin(), found->rungs.end(), output) == found->rungs.end())
+    return NotFoundOutput(*found, output);
+  return http::JsonResponse(http::Status::ok, OutputLayoutJson(*found, output));
+}
+
+http::Response RoomsApi::SetOutputLayout(const http::Request& request, const std::string& room,
+                                         const std::string& output) {
+  if (auto refused = RequireJson(request)) return std::move(*refused);
+  auto layout = ParseLayoutRequest(request.body());
+  if (!layout) return BadField(layout.error());
+  auto set = control_.SetOutputLayout(room, output, *layout);
+  if (!set) return LayoutError(set.error(), layout->custom.has_value());
+  return GetOutputLayout(room, output);
+}
+
+http::Response RoomsApi::ClearOutputLayout(const std::string& room, const std::string& output) {
+  auto cleared = control_.ClearOutputLayout(room, output);
+  if (!cleared) return ControlErrorResponse(cleared.error());
+  return NoContent();
+}
+
+http::Response RoomsApi::Preview(const http::Request& request, const std::string& room, const std::string& output) {
   const std::string_view target(request.target().data(), request.target().size());
   int size[2] = {640, 360};
   const char* names[2] = {"width", "height"};
@@ -287,7 +366,7 @@ http::Response RoomsApi::Preview(const http::Request& request, const std::string
     if (!layout) return BadField(layout.error());
     asked = std::move(*layout);
   }
-  auto png = control_.RenderLayoutPreview(room, size[0], size[1], asked);
+  auto png = control_.RenderLayoutPreview(room, size[0], size[1], asked, output);
   if (!png)
     return asked.name || asked.custom ? LayoutError(png.error(), asked.custom.has_value())
                                       : ControlErrorResponse(png.error());

@@ -111,7 +111,7 @@ TEST(ConfigParser, UnknownNestedKeyIsNamedWithItsSection) {
               ElementsAre(HasSubstr(
                   "t.toml:3:1: key 'rooms[0].colour': unknown key; keys allowed in [rooms[0]] are: "
                   "aliases, demo_participants, dial_out, h323_dial_out, id, layout, locked, max_participants, name, "
-                  "pin, rungs, watch, watch_sdp")));
+                  "output_layouts, pin, rungs, watch, watch_sdp")));
 }
 
 TEST(ConfigParser, RoomDemoAndWatchKeysAreReadAndChecked) {

@@ -95,6 +95,52 @@ TEST(LayoutConfig, NamesAreUniqueNotBuiltInNotCustomAndRoomsMustNameAKnownLayout
               ElementsAre(HasSubstr("rooms[0].layout': expected a built-in layout")));
 }
 
+TEST(LayoutConfig, ARungCanHaveALayoutOfItsOwn) {
+  auto r = ParseConfig(R"(
+[[rungs]]
+name = "720p"
+width = 1280
+height = 720
+bitrate_kbps = 1500
+[[rungs]]
+name = "360p"
+width = 640
+height = 360
+bitrate_kbps = 500
+[[layouts]]
+name = "right-half"
+tiles = [ { x = 0.5, y = 0, width = 0.5, height = 1 } ]
+[[rooms]]
+id = "1000"
+layout = "3x3"
+output_layouts = { "360p" = "1x1", "720p" = "right-half" }
+)",
+                       "t.toml");
+  ASSERT_TRUE(r) << r.error().front().ToString();
+  EXPECT_THAT(r->rooms[0].output_layouts,
+              ::testing::UnorderedElementsAre(std::pair<std::string, std::string>{"360p", "1x1"},
+                                              std::pair<std::string, std::string>{"720p", "right-half"}));
+}
+
+TEST(LayoutConfig, AnOutputLayoutMustNameARungOfTheRoomAndAKnownLayout) {
+  const std::string rungs =
+      "[[rungs]]\nname = \"720p\"\nwidth = 1280\nheight = 720\nbitrate_kbps = 1500\n[[rungs]]\nname = \"360p\"\nwidth "
+      "= 640\nheight = "
+      "360\nbitrate_kbps = 500\n";
+  EXPECT_THAT(Errors(rungs + "[[rooms]]\nid = \"1\"\noutput_layouts = { \"4k\" = \"2x2\" }\n"),
+              ElementsAre(HasSubstr("rooms[0].output_layouts.4k': expected the name of one of the room's rungs")));
+  // A rung the server has but this room does not offer.
+  EXPECT_THAT(
+      Errors(rungs + "[[rooms]]\nid = \"1\"\nrungs = [\"720p\"]\noutput_layouts = { \"360p\" = \"2x2\" }\n"),
+      ElementsAre(HasSubstr("rooms[0].output_layouts.360p': expected the name of one of the room's rungs (720p)")));
+  EXPECT_THAT(Errors(rungs + "[[rooms]]\nid = \"1\"\noutput_layouts = { \"360p\" = \"4x4x4\" }\n"),
+              ElementsAre(HasSubstr("rooms[0].output_layouts.360p': expected a built-in layout")));
+  EXPECT_THAT(Errors(rungs + "[[rooms]]\nid = \"1\"\noutput_layouts = { \"360p\" = 3 }\n"),
+              ElementsAre(HasSubstr("rooms[0].output_layouts.360p': expected a layout name (a string)")));
+  EXPECT_THAT(Errors(rungs + "[[rooms]]\nid = \"1\"\noutput_layouts = \"1x1\"\n"),
+              ElementsAre(HasSubstr("rooms[0].output_layouts': expected a table")));
+}
+
 TEST(LayoutConfig, TheExampleInTheShippedConfigIsValid) {
   std::ifstream file(testing::SourceDir() / "config" / "tessera.toml");
   std::string line, example;

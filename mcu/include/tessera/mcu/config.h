@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tessera/base/log.h"
@@ -153,9 +154,13 @@ struct RoomConfig {
   std::string pin;                   // digits; empty = no PIN
   bool locked = false;               // a locked room refuses new participants
   std::string layout = "auto";       // a built-in layout or a [[layouts]] name
-  std::vector<std::string> rungs;    // names from [[rungs]]; empty = all rungs
-  int max_participants = 500;        // further joins are refused as "full"
-  int demo_participants = 0;         // synthetic participants (moving patterns and tones), 0-16
+  // Rungs whose outputs show a layout of their own (rung name, layout name), from
+  // `output_layouts = { "360p" = "1x1" }`: e.g. phones on the small rung see only the
+  // speaker while room systems see the grid. The other rungs show `layout`.
+  std::vector<std::pair<std::string, std::string>> output_layouts;
+  std::vector<std::string> rungs;  // names from [[rungs]]; empty = all rungs
+  int max_participants = 500;      // further joins are refused as "full"
+  int demo_participants = 0;       // synthetic participants (moving patterns and tones), 0-16
   // Sends the room's mix (720p-or-below H.264 and Opus) to this address ("127.0.0.1:5004":
   // video there, audio on port + 2) and writes an SDP file describing it to watch_sdp, so
   // ffplay can show it. Unset: no watch stream.

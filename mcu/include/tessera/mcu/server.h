@@ -86,7 +86,10 @@ class Server final : public ConferenceControl {
   void ReportError(std::string_view room, std::string_view participant, std::string_view code, std::string_view message,
                    std::vector<std::pair<std::string, std::string>> fields) override;
   Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
-                                                        const LayoutChoice& layout) override;
+                                                        const LayoutChoice& layout, std::string_view output) override;
+  Result<void, ControlError> SetOutputLayout(std::string_view room, std::string_view output,
+                                             const LayoutChoice& layout) override;
+  Result<void, ControlError> ClearOutputLayout(std::string_view room, std::string_view output) override;
   void SetEventListener(std::function<void(const ControlEvent&)> listener) override;
   Result<uint32_t, ControlError> TakeKeyframeRequests(std::string_view room, std::string_view participant_id) override;
   Result<void, ControlError> SendDigits(std::string_view room, std::string_view participant_id,

@@ -46,6 +46,13 @@ struct ControlError {
   std::string message;
 };
 
+// A rung whose outputs show a layout of their own rather than the room's.
+struct OutputLayout {
+  std::string output;                         // the rung's name
+  std::string layout;                         // the layout's name, or "custom"
+  std::optional<CustomLayout> custom_layout;  // the tiles, when the layout is a custom one
+};
+
 // What a signalling adapter needs to route a call to a room.
 struct RoomSummary {
   std::string id;
@@ -60,6 +67,7 @@ struct RoomSummary {
   std::string layout;                         // the layout's name ("auto", "3x3", a [[layouts]] name, "custom")
   std::vector<std::string> rungs;             // the output rungs the room offers, by name
   std::optional<CustomLayout> custom_layout;  // the tiles, when the layout is a custom one
+  std::vector<OutputLayout> output_layouts;   // rungs with a layout of their own
 };
 
 // A room to create (CreateRoom: `id` required, the rest defaults as in the config file) or
@@ -326,16 +334,31 @@ class ConferenceControl {
     (void)room_id_or_alias, (void)layout;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts"});
   }
+  // The outputs of rung `output` (its receivers, and the streams that tap it) show `layout`
+  // (a name or custom tiles) instead of the room's. kNotFound for a rung the room does not
+  // have, kBadRequest for a bad layout. Emits "layout.changed" with an "output" field.
+  virtual Result<void, ControlError> SetOutputLayout(std::string_view room_id_or_alias, std::string_view output,
+                                                     const LayoutChoice& layout) {
+    (void)room_id_or_alias, (void)output, (void)layout;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts per output"});
+  }
+  // The rung's outputs follow the room's layout again (nothing happens if they did).
+  virtual Result<void, ControlError> ClearOutputLayout(std::string_view room_id_or_alias, std::string_view output) {
+    (void)room_id_or_alias, (void)output;
+    return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layouts per output"});
+  }
   // The layout names SetLayout accepts: a representative set of the parametric families,
   // then the config's [[layouts]].
   virtual std::vector<std::string> LayoutNames() const { return {}; }
   // A PNG of the room's picture: the canvas as last composed, or the layout's tiles drawn
   // plainly when nobody receives video, scaled to width x height (even, 16-1920 x 16-1080).
   // With `layout` (a name or custom tiles to try out), that layout's tiles for the room's
-  // current participants, drawn plainly; the room is not changed.
+  // current participants, drawn plainly; the room is not changed. With `output` (a rung),
+  // the picture that rung's outputs show (kNotFound for a rung the room does not have).
   virtual Result<std::string, ControlError> RenderLayoutPreview(std::string_view room_id_or_alias, int width,
-                                                                int height, const LayoutChoice& layout = {}) {
-    (void)room_id_or_alias, (void)width, (void)height, (void)layout;
+                                                                int height, const LayoutChoice& layout = {},
+                                                                std::string_view output = {}) {
+    (void)room_id_or_alias, (void)width, (void)height, (void)layout, (void)output;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core has no layout preview"});
   }
   // Engine counters of every room, for /metrics.

@@ -76,7 +76,10 @@ class ConferenceManager {
                    std::vector<std::pair<std::string, std::string>> fields = {});
   std::vector<RoomStats> GetRoomStats();
   Result<std::string, ControlError> RenderLayoutPreview(std::string_view room, int width, int height,
-                                                        const LayoutChoice& layout = {});
+                                                        const LayoutChoice& layout = {}, std::string_view output = {});
+  Result<void, ControlError> SetOutputLayout(std::string_view room, std::string_view output,
+                                             const LayoutChoice& layout);
+  Result<void, ControlError> ClearOutputLayout(std::string_view room, std::string_view output);
   void SetEventListener(std::function<void(const ControlEvent&)> listener) { events_.Set(std::move(listener)); }
 
   // For tests and metrics.
@@ -91,6 +94,9 @@ class ConferenceManager {
     // A layout the API set by its tiles rather than by name (settings.layout is then
     // "custom"); cleared when a name is set again.
     std::optional<mixer::LayoutSpec> posted_layout;
+    // The same for the rungs with a layout of their own (settings.output_layouts names
+    // them "custom").
+    std::map<std::string, mixer::LayoutSpec> posted_output_layouts;
     std::unique_ptr<Room> room;
     Participants participants;
     std::map<std::string, std::vector<std::shared_ptr<RtpLink>>> links;
@@ -107,6 +113,11 @@ class ConferenceManager {
   Entry* Lookup(std::string_view id_or_alias);  // mutex_ held
   const Entry* Lookup(std::string_view id_or_alias) const;
   RoomSummary SummaryOf(const Entry& entry) const;
+  // The spec of a layout the API asked for (a catalogue name or custom tiles), or
+  // kBadRequest naming the field ("layout.tiles[1].width: ...").
+  Result<mixer::LayoutSpec, ControlError> ResolveLayout(const LayoutChoice& choice) const;
+  // Whether the room has the rung; kNotFound naming its rungs if not.
+  Result<void, ControlError> CheckOutput(const Entry& entry, std::string_view output) const;
   // The room and the participant's registry entry, or kNotFound naming which is missing.
   Result<std::pair<Entry*, Participants::iterator>, ControlError> FindParticipant(std::string_view room,
                                                                                   std::string_view participant_id);

@@ -34,6 +34,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,10 @@ class Room {
   void Rename(std::string participant_id, std::string name);
   // `layout` must be a name FindNamedLayout accepts.
   void SetLayout(mixer::LayoutSpec layout);
+  // The outputs of rung `rung` (its subscribers and the streams that tap it) show `layout`
+  // instead of the room's; nullopt makes them follow the room's again. The rung's outputs
+  // then compose a canvas of their own; their receivers move to them with a keyframe.
+  void SetOutputLayout(std::string rung, std::optional<mixer::LayoutSpec> layout);
   // A snapshot of every participant's state and statistics and of the outputs, taken on
   // the audio strand and then the video strand; `done` runs on the video strand.
   struct Snapshot {
@@ -150,8 +155,10 @@ class Room {
   void TakeSnapshot(std::function<void(Snapshot)> done);
   // room_preview.cc: the canvas as last composed (a copy), or, when the room composes
   // none or `spec` is given, the tiles of its layout (or of `spec`) for its current
-  // participants drawn at `size`; `done` runs on the video strand.
-  void TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> spec, std::function<void(I420Buffer)> done);
+  // participants drawn at `size`; `done` runs on the video strand. `rung`: the picture
+  // that rung's outputs show (its own layout, if it has one); empty: the room's.
+  void TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> spec, std::function<void(I420Buffer)> done,
+                   std::string rung = {});
 
   const RoomConfig& config() const { return config_; }
   const std::vector<RungConfig>& rungs() const { return rungs_; }
@@ -167,8 +174,15 @@ class Room {
   void OnActiveSpeaker(uint32_t number);
   void AttachVideo(Participant& p);
   void DetachVideo(Participant& p);
-  // The output for `choice` (made if new, counted as one more subscriber), or null.
+  // The output for `choice` (made if new, counted as one more subscriber), or null. `key`
+  // is OutputKey(choice); outputs of a rung with a layout of its own get a key of their own.
   VideoOutput* AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom);
+  // The view an output of `choice` shows: its rung's name when the rung has a layout of its
+  // own, else "" (the room's layout).
+  std::string ViewOf(const OutputChoice& choice) const;
+  const mixer::LayoutSpec& SpecOfView(const std::string& view) const;
+  // The rung's outputs changed view: their subscribers and taps move to outputs for it.
+  void MoveRungToItsView(const std::string& rung);
   void ReleaseOutput(VideoOutput* output);
   // room_video.cc: the streaming taps get this tick's frames; keyframes they need.
   void FeedVideoTaps(rtp::TimePoint now);
@@ -248,16 +262,25 @@ class Room {
   std::vector<AttachedTap> video_taps_;
 
   // Video scene: sources in layout order, rebuilt when participants or the floor change.
+  // Each view (the room's layout, or a rung's own) composes its canvas once per tick when
+  // one of its outputs is due, at the size of its largest output; smaller outputs scale it.
+  struct View {
+    std::unique_ptr<mixer::Compositor> compositor;
+    mixer::Size size{0, 0};
+    I420Buffer canvas;
+    std::map<std::pair<int, int>, I420Buffer> scaled;  // the canvas scaled to smaller outputs
+    bool due = false;                                  // one of its outputs is due this tick
+    bool composed = false;                             // the canvas holds a picture
+  };
   bool scene_dirty_ = true;
-  std::optional<mixer::LayoutSpec> layout_spec_;
+  std::optional<mixer::LayoutSpec> layout_spec_;           // the room's layout
+  std::map<std::string, mixer::LayoutSpec> rung_layouts_;  // rungs with a layout of their own
+  std::map<std::string, View> views_;                      // by ViewOf; only views an output shows
   std::vector<Participant*> video_sources_;
-  std::vector<bool> visible_;
+  std::vector<bool> visible_;  // on a tile of any view
   std::vector<I420View> pictures_;
-  std::unique_ptr<mixer::Compositor> compositor_;
-  mixer::Size canvas_size_{0, 0};
-  I420Buffer canvas_;
-  std::map<std::pair<int, int>, I420Buffer> scaled_;  // canvas scaled to smaller outputs
   std::vector<VideoOutput*> due_outputs_;
+  std::vector<View*> due_views_;  // the view of each due output
 
   std::vector<uint8_t> video_send_buffer_;  // one packet + SRTP trailer
   RoomCounters counters_;

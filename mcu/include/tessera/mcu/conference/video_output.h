@@ -55,6 +55,7 @@ class VideoOutput {
   const std::string& key() const { return key_; }
   const OutputChoice& choice() const { return choice_; }
   int subscribers = 0;  // how many are attached (the room keeps the list)
+  std::string view;     // the picture it encodes (Room::ViewOf); "" the room's layout
   const VideoOutputStats& stats() const { return stats_; }
   const codecs::VideoEncoder& encoder() const { return *encoder_; }
 

@@ -54,7 +54,12 @@ class RoomsApi {
   // 400 naming the field of a layout the core refused (a name, or a custom tile's field).
   http::Response LayoutError(const mcu::ControlError& error, bool custom) const;
   http::Response SetLayout(const http::Request& request, const std::string& room);
-  http::Response Preview(const http::Request& request, const std::string& room);
+  // `output`: a rung's picture (its own layout or the room's); empty: the room's.
+  http::Response Preview(const http::Request& request, const std::string& room, const std::string& output = {});
+  http::Response ListOutputs(const std::string& room) const;
+  http::Response GetOutputLayout(const std::string& room, const std::string& output) const;
+  http::Response SetOutputLayout(const http::Request& request, const std::string& room, const std::string& output);
+  http::Response ClearOutputLayout(const std::string& room, const std::string& output);
   http::Response Dial(const http::Request& request, const std::string& room);
 
   // Passed in (not owned).
