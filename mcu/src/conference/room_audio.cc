@@ -38,6 +38,7 @@ void Room::AudioTick() {
   counters_.audio_ticks.fetch_add(1, std::memory_order_relaxed);
   const StageCpu stage_cpu(counters_.stage_cpu_ns, Stage::kAudio);
   DrainPackets(false, now);
+  if (audio_tick_ % 50 == 0) LookForAudioTrouble(now);
 
   mix_inputs_.clear();
   for (auto& pp : audio_participants_) {

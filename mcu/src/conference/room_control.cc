@@ -201,4 +201,66 @@ void Room::Emit(const char* type, uint32_t number, const char* field, std::strin
   events_->Emit(event);
 }
 
+void Room::EmitTrouble(Trouble trouble, const std::string& participant, std::string message,
+                       std::vector<std::pair<std::string, std::string>> fields) const {
+  ControlEvent event{"error", config_.id, participant, {}};
+  event.fields.emplace_back("code", TroubleCode(trouble));
+  event.fields.emplace_back("message", std::move(message));
+  for (auto& field : fields)
+    event.fields.push_back(std::move(field));
+  TLOG_WARN(kLog, "room {}: {}", config_.id, event.fields[1].second);
+  events_->Emit(event);
+}
+
+void Room::LookForAudioTrouble(rtp::TimePoint now) {
+  if (!events_) return;
+  for (auto& pp : audio_participants_) {
+    const Participant& p = *pp;
+    if (!p.audio || !p.audio->link) continue;
+    const uint64_t failures = p.audio->link->stats().srtp_failures.load(std::memory_order_relaxed);
+    // A few late or replayed packets fail too; a wrong key fails them all.
+    if (uint64_t grew = audio_trouble_.Look(p.number, Trouble::kSrtpAudio, failures, 10, now)) {
+      EmitTrouble(Trouble::kSrtpAudio, p.id,
+                  fmt::format("{} audio packets from {} failed SRTP authentication in the last second (wrong keys?)",
+                              grew, p.name),
+                  {{"stream", "audio"}, {"count", std::to_string(grew)}});
+    }
+  }
+}
+
+void Room::LookForVideoTrouble(rtp::TimePoint now) {
+  if (!events_) return;
+  for (auto& pp : video_participants_) {
+    const Participant& p = *pp;
+    if (!p.video) continue;
+    if (p.video->link) {
+      const uint64_t failures = p.video->link->stats().srtp_failures.load(std::memory_order_relaxed);
+      if (uint64_t grew = video_trouble_.Look(p.number, Trouble::kSrtpVideo, failures, 10, now)) {
+        EmitTrouble(Trouble::kSrtpVideo, p.id,
+                    fmt::format("{} video packets from {} failed SRTP authentication in the last second (wrong keys?)",
+                                grew, p.name),
+                    {{"stream", "video"}, {"count", std::to_string(grew)}});
+      }
+    }
+    if (p.video->input) {
+      const VideoInputStats& s = p.video->input->stats();
+      if (uint64_t grew =
+              video_trouble_.Look(p.number, Trouble::kVideoDecode, s.decode_errors + s.depacketize_errors, 5, now)) {
+        EmitTrouble(Trouble::kVideoDecode, p.id,
+                    fmt::format("the video of {} does not decode: {} errors in the last second", p.name, grew),
+                    {{"stream", "video"}, {"count", std::to_string(grew)}});
+      }
+    }
+  }
+  for (auto& [key, output] : outputs_) {
+    const VideoOutputStats& s = output->stats();
+    if (uint64_t grew = video_trouble_.Look(OutputSubject(*output), Trouble::kVideoEncode,
+                                            s.encode_errors + s.packetize_errors, 1, now)) {
+      EmitTrouble(Trouble::kVideoEncode, {},
+                  fmt::format("output {} failed to encode {} frame(s) in the last second", key, grew),
+                  {{"output", key}, {"count", std::to_string(grew)}});
+    }
+  }
+}
+
 }  // namespace tessera::mcu::conference

@@ -207,6 +207,7 @@ std::shared_ptr<Participant> Room::RemoveAudio(const std::string& id) {
   if (it == audio_participants_.end()) return nullptr;
   std::shared_ptr<Participant> p = *it;
   audio_participants_.erase(it);
+  audio_trouble_.Forget(p->number);
   if (p->in_mixer) mixer_.RemoveSource(p->mixer_source);
   p->in_mixer = false;
   return p;
@@ -220,6 +221,7 @@ void Room::RemoveVideo(const std::string& id, const std::function<void(bool)>& d
   }
   std::shared_ptr<Participant> p = *it;
   video_participants_.erase(it);
+  video_trouble_.Forget(p->number);
   DetachVideo(*p);
   CloseLinks(*p);  // the audio strand let go of it before this was posted
   counters_.participants.store(static_cast<int>(video_participants_.size()));
@@ -263,6 +265,7 @@ VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& 
 
 void Room::ReleaseOutput(VideoOutput* output) {
   if (--output->subscribers == 0) {
+    video_trouble_.Forget(OutputSubject(*output));
     outputs_.erase(output->key());
     counters_.outputs.store(static_cast<int>(outputs_.size()));
     MarkSceneDirty();

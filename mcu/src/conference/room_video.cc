@@ -141,7 +141,10 @@ void Room::VideoTick() {
   std::optional<StageCpu> stage_cpu;  // receive and decode, then each stage in turn
   stage_cpu.emplace(counters_.stage_cpu_ns, Stage::kDecode);
   DrainPackets(true, now);
-  if (video_tick_ % options_.video_fps == 0) AdaptRungs(now);
+  if (video_tick_ % options_.video_fps == 0) {
+    AdaptRungs(now);
+    LookForVideoTrouble(now);
+  }
   if (scene_dirty_) RebuildScene();
 
   // Decode (or drop, when hidden) every source's complete frames, in parallel.

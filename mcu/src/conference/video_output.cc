@@ -72,4 +72,10 @@ void VideoOutput::Encode(const I420View& picture, uint32_t rtp_timestamp, rtp::T
   }
 }
 
+uint64_t OutputSubject(const VideoOutput& output) {
+  // Outputs live at stable addresses until closed; the top bit keeps them apart from
+  // participant numbers.
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&output)) | (uint64_t{1} << 63);
+}
+
 }  // namespace tessera::mcu::conference

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -291,6 +292,50 @@ TEST_F(ControlApiOnTessera, AVideoReceiverBringsEncoderQpAndCpuByStageIntoMetric
   for (const char* name : {"decode", "compose", "encode", "send", "audio"})
     EXPECT_GT(stage(body, name), 0) << name;
   const std::string location = r.headers.at("location");
+  EXPECT_EQ(Send("DELETE", location).status, 204);
+}
+
+TEST_F(ControlApiOnTessera, SrtpWithTheWrongKeyIsReportedAsAnErrorEvent) {
+  EventClient events;
+  ASSERT_TRUE(events.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
+  // The endpoint offers one key, then ffmpeg protects its RTP with another: every packet
+  // fails authentication, as when two sides were configured with different secrets.
+  const std::string offered = "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
+  const std::string other = "dGhpcyBpcyBub3QgdGhlIGtleSBvZmZlcmVkISEh";
+  const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints",
+                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                            "m=audio " +
+                                std::to_string(tessera::testing::FreeUdpPort()) +
+                                " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 " + offered +
+                                "\r\na=sendonly\r\n",
+                            "application/sdp");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string location = r.headers.at("location");
+  const std::string id = location.substr(location.rfind('/') + 1);
+  const uint16_t rtp_port = AnswerPort(r.body);
+  ASSERT_NE(rtp_port, 0) << r.body;
+  auto ffmpeg = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
+                                   "-i", "sine=frequency=440:sample_rate=8000", "-t", "6", "-c:a", "pcm_mulaw", "-f",
+                                   "rtp", "-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", other,
+                                   // 20 ms packets, as telephones send them: 160 bytes of payload, RTP's 12 and
+                                   // SRTP's 14 around them.
+                                   "srtp://127.0.0.1:" + std::to_string(rtp_port) + "?pkt_size=186"});
+  ASSERT_TRUE(ffmpeg);
+  const auto error = events.NextMatching([](const json& e) { return e["type"] == "error"; }, 15s);
+  ASSERT_TRUE(error) << "no error event; the participant: "
+                     << Send("GET", "/api/v1/rooms/1000/participants/" + id, "", "").body << "\nanswer: " << r.body
+                     << "\nffmpeg: " << ffmpeg->output();
+  EXPECT_EQ((*error)["room"], "1000");
+  EXPECT_EQ((*error)["participant"], id);
+  EXPECT_EQ((*error)["data"]["code"], "srtp_auth_failures");
+  EXPECT_EQ((*error)["data"]["stream"], "audio");
+  EXPECT_GE(std::stoi((*error)["data"]["count"].get<std::string>()), 10);
+  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr("failed SRTP authentication"));
+  // The same counter in the participant's statistics.
+  const json stats = Body(Send("GET", "/api/v1/rooms/1000/participants/" + id, "", ""));
+  EXPECT_GE(stats["audio"]["srtp_failures"].get<int64_t>(), 10) << stats.dump();
+  ffmpeg->Signal(SIGTERM);
+  ffmpeg->WaitForExit(5s);
   EXPECT_EQ(Send("DELETE", location).status, 204);
 }
 

@@ -42,6 +42,7 @@
 #include "tessera/mcu/conference/participant.h"
 #include "tessera/mcu/conference/pool_parallel_for.h"
 #include "tessera/mcu/conference/stage_cpu.h"
+#include "tessera/mcu/conference/trouble_gate.h"
 #include "tessera/mcu/conference/video_output.h"
 #include "tessera/mcu/config.h"
 #include "tessera/mcu/stream/media_tap.h"
@@ -215,6 +216,12 @@ class Room {
   // room_control.cc: talking.started/stopped and speaker.changed, only on changes.
   void NoteTalkers(const mixer::MixResult& mix);
   void Emit(const char* type, uint32_t number, const char* field = nullptr, std::string value = {}) const;
+  // Once a second: counters of media trouble that grew become "error" events (trouble_gate.h).
+  // The audio strand looks at its half (SRTP on audio), the video strand at the rest.
+  void LookForAudioTrouble(rtp::TimePoint now);
+  void LookForVideoTrouble(rtp::TimePoint now);
+  void EmitTrouble(Trouble trouble, const std::string& participant, std::string message,
+                   std::vector<std::pair<std::string, std::string>> fields) const;
 
   RoomConfig config_;
   std::vector<RungConfig> rungs_;
@@ -247,6 +254,7 @@ class Room {
   std::array<uint32_t, 17> talking_{};  // numbers of the sources in the mix last tick
   size_t talking_count_ = 0;
   const EventSink* events_ = nullptr;  // not owned; set before Start
+  TroubleGate audio_trouble_;
 
   // Video strand.
   bool video_stopped_ = false;
@@ -282,6 +290,7 @@ class Room {
   std::vector<VideoOutput*> due_outputs_;
   std::vector<View*> due_views_;  // the view of each due output
 
+  TroubleGate video_trouble_;
   std::vector<uint8_t> video_send_buffer_;  // one packet + SRTP trailer
   RoomCounters counters_;
 };

@@ -77,4 +77,7 @@ class VideoOutput {
   VideoOutputStats stats_;
 };
 
+// The output's subject for a TroubleGate (trouble_gate.h).
+uint64_t OutputSubject(const VideoOutput& output);
+
 }  // namespace tessera::mcu::conference
