@@ -252,19 +252,23 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
       s.rtp_packets_received = get(c.rtp_packets_received);
       s.packets_dropped = get(c.packets_dropped);
       s.keyframes_forced = get(c.keyframes_forced);
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i < c.video_tick_us_buckets.size(); ++i) {
-        cumulative += get(c.video_tick_us_buckets[i]);
-        if (i < RoomCounters::kTickBucketsUs.size()) {
-          s.tick_bucket_us.push_back(static_cast<double>(RoomCounters::kTickBucketsUs[i]));
-          s.tick_bucket_counts.push_back(cumulative);
+      auto durations = [&](const auto& histogram, RoomStats::TickDurations& out) {
+        uint64_t cumulative = 0;
+        for (size_t i = 0; i < histogram.buckets.size(); ++i) {
+          cumulative += get(histogram.buckets[i]);
+          if (i < histogram.bounds_us.size()) {
+            out.bucket_us.push_back(static_cast<double>(histogram.bounds_us[i]));
+            out.bucket_counts.push_back(cumulative);
+          }
         }
-      }
-      s.tick_count = cumulative;
+        out.count = cumulative;
+        out.sum_us = static_cast<double>(get(histogram.sum_us));
+      };
+      durations(c.video_tick_us, s.video_tick_durations);
+      durations(c.audio_tick_us, s.audio_tick_durations);
       for (int stage = 0; stage < kStageCount; ++stage)
         s.cpu_seconds_by_stage.emplace_back(kStageNames[static_cast<size_t>(stage)],
                                             static_cast<double>(get(c.stage_cpu_ns[static_cast<size_t>(stage)])) / 1e9);
-      s.tick_sum_us = static_cast<double>(get(c.video_tick_us_sum));
       // The outputs (encoder counters) live on the video strand: ask for a snapshot.
       auto promise = std::make_shared<std::promise<Room::Snapshot>>();
       snapshots.push_back(promise->get_future());

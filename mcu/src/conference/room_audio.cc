@@ -17,7 +17,10 @@ void Room::ScheduleAudio() {
   audio_timer_.expires_at(next_audio_);
   audio_timer_.async_wait([this, stopped = clocks_stopped_](const boost::system::error_code& ec) {
     if (ec || stopped->load(std::memory_order_acquire) || audio_stopped_) return;
+    const auto started = rtp::Clock::now();
     AudioTick();
+    counters_.audio_tick_us.Record(
+        std::chrono::duration_cast<std::chrono::microseconds>(rtp::Clock::now() - started).count());
     // Absolute deadlines: the next tick is due one period after this one was due, not
     // after it ran. A tick that starts more than a period late is counted, and the clock
     // skips to the next deadline ahead instead of bursting to catch up.

@@ -33,7 +33,7 @@ void Room::ScheduleVideo() {
     const auto period = std::chrono::microseconds(1'000'000 / options_.video_fps);
     const auto now = rtp::Clock::now();
     const int64_t took = std::chrono::duration_cast<std::chrono::microseconds>(now - started).count();
-    counters_.RecordVideoTick(took);
+    counters_.video_tick_us.Record(took);
     if (took > counters_.video_tick_us_max.load(std::memory_order_relaxed))
       counters_.video_tick_us_max.store(took, std::memory_order_relaxed);
     next_video_ += period;

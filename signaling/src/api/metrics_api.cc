@@ -133,18 +133,28 @@ std::string RenderMetrics(mcu::ConferenceControl& control) {
     for (const mcu::RoomStats& r : rooms)
       w.Sample(c.name, {{"room", r.room}}, static_cast<double>(r.*c.field));
   }
-  w.Family("tessera_room_video_tick_duration_seconds", "histogram",
-           "Time a video tick took (decode, compose, encode, send).");
-  for (const mcu::RoomStats& r : rooms) {
-    for (size_t i = 0; i < r.tick_bucket_us.size(); ++i) {
-      const std::string le = fmt::format("{}", r.tick_bucket_us[i] / 1e6);
-      w.Sample("tessera_room_video_tick_duration_seconds_bucket", {{"room", r.room}, {"le", le}},
-               static_cast<double>(r.tick_bucket_counts[i]));
+  const struct {
+    const char* name;
+    const char* help;
+    mcu::RoomStats::TickDurations mcu::RoomStats::*field;
+  } kTickHistograms[] = {
+      {"tessera_room_video_tick_duration_seconds", "Time a video tick took (decode, compose, encode, send).",
+       &mcu::RoomStats::video_tick_durations},
+      {"tessera_room_audio_tick_duration_seconds", "Time an audio tick took (receive, mix, encode, send).",
+       &mcu::RoomStats::audio_tick_durations},
+  };
+  for (const auto& h : kTickHistograms) {
+    w.Family(h.name, "histogram", h.help);
+    const std::string bucket = std::string(h.name) + "_bucket";
+    for (const mcu::RoomStats& r : rooms) {
+      const mcu::RoomStats::TickDurations& d = r.*h.field;
+      for (size_t i = 0; i < d.bucket_us.size(); ++i)
+        w.Sample(bucket, {{"room", r.room}, {"le", fmt::format("{}", d.bucket_us[i] / 1e6)}},
+                 static_cast<double>(d.bucket_counts[i]));
+      w.Sample(bucket, {{"room", r.room}, {"le", "+Inf"}}, static_cast<double>(d.count));
+      w.Sample(std::string(h.name) + "_sum", {{"room", r.room}}, d.sum_us / 1e6);
+      w.Sample(std::string(h.name) + "_count", {{"room", r.room}}, static_cast<double>(d.count));
     }
-    w.Sample("tessera_room_video_tick_duration_seconds_bucket", {{"room", r.room}, {"le", "+Inf"}},
-             static_cast<double>(r.tick_count));
-    w.Sample("tessera_room_video_tick_duration_seconds_sum", {{"room", r.room}}, r.tick_sum_us / 1e6);
-    w.Sample("tessera_room_video_tick_duration_seconds_count", {{"room", r.room}}, static_cast<double>(r.tick_count));
   }
 
   w.Family("tessera_room_cpu_seconds_total", "counter",

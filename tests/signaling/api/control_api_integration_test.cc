@@ -402,6 +402,18 @@ TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {
   EXPECT_GT(b, a) << "the counter did not move";
   const HttpResult metrics = Send("GET", "/metrics", "", "");
   EXPECT_THAT(metrics.body, HasSubstr("tessera_room_video_tick_duration_seconds_bucket{room=\"1000\",le=\"+Inf\"}"));
+  // The audio clock's histogram: every tick counted, and (on any machine that keeps up) most
+  // well inside the 20 ms period.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      metrics.body, m, std::regex("tessera_room_audio_tick_duration_seconds_count\\{room=\"1000\"\\} (\\d+)")));
+  const double audio_ticks = std::stod(m[1]);
+  EXPECT_GT(audio_ticks, 0);
+  ASSERT_TRUE(std::regex_search(
+      metrics.body, m,
+      std::regex("tessera_room_audio_tick_duration_seconds_bucket\\{room=\"1000\",le=\"0.02\"\\} (\\d+)")));
+  EXPECT_GT(std::stod(m[1]), audio_ticks / 2);
+  EXPECT_LE(std::stod(m[1]), audio_ticks);
   EXPECT_THAT(metrics.body, HasSubstr("process_resident_memory_bytes "));
 
   // Mute, then kick.

@@ -152,12 +152,16 @@ struct RoomStats {
   uint64_t rtp_packets_received = 0;
   uint64_t packets_dropped = 0;
   uint64_t keyframes_forced = 0;
-  // Video tick durations: counts of ticks at most tick_bucket_us[i] long (cumulative, as
-  // Prometheus histograms are), the total count and the sum.
-  std::vector<double> tick_bucket_us;
-  std::vector<uint64_t> tick_bucket_counts;
-  uint64_t tick_count = 0;
-  double tick_sum_us = 0;
+  // Tick durations: counts of ticks at most bucket_us[i] long (cumulative, as Prometheus
+  // histograms are), the total count and the sum.
+  struct TickDurations {
+    std::vector<double> bucket_us;
+    std::vector<uint64_t> bucket_counts;
+    uint64_t count = 0;
+    double sum_us = 0;
+  };
+  TickDurations video_tick_durations;
+  TickDurations audio_tick_durations;
   // CPU time of the room's ticks by stage ("decode", "compose", "encode", "send", "audio").
   std::vector<std::pair<std::string, double>> cpu_seconds_by_stage;
   std::vector<OutputStats> outputs;

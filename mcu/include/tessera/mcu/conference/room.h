@@ -75,19 +75,28 @@ struct RoomCounters {
   std::atomic<uint64_t> keyframes_forced{0};
   StageCounters stage_cpu_ns{};               // CPU time of the ticks by stage (stage_cpu.h)
   std::atomic<int64_t> video_tick_us_max{0};  // slowest video tick since start
-  // Video tick durations as a histogram (metrics): ticks at most kTickBucketsUs[i] long
-  // land in bucket i, longer ones in the last; and the sum of all durations.
-  static constexpr std::array<int64_t, 10> kTickBucketsUs = {1000,  2000,  5000,   10000,  20000,
-                                                             33333, 50000, 100000, 250000, 1000000};
-  std::array<std::atomic<uint64_t>, kTickBucketsUs.size() + 1> video_tick_us_buckets{};
-  std::atomic<uint64_t> video_tick_us_sum{0};
-  void RecordVideoTick(int64_t us) {
-    size_t i = 0;
-    while (i < kTickBucketsUs.size() && us > kTickBucketsUs[i])
-      ++i;
-    video_tick_us_buckets[i].fetch_add(1, std::memory_order_relaxed);
-    video_tick_us_sum.fetch_add(static_cast<uint64_t>(std::max<int64_t>(us, 0)), std::memory_order_relaxed);
-  }
+  // Tick durations as histograms (metrics): ticks at most kBounds[i] long land in bucket i,
+  // longer ones in the last; and the sum of all durations. Video ticks take milliseconds
+  // (a 30 fps tick has 33 ms), audio ticks a fraction of one (of 20 ms).
+  template <size_t N>
+  struct TickHistogram {
+    const std::array<int64_t, N>& bounds_us;
+    std::array<std::atomic<uint64_t>, N + 1> buckets{};
+    std::atomic<uint64_t> sum_us{0};
+    void Record(int64_t us) {
+      size_t i = 0;
+      while (i < N && us > bounds_us[i])
+        ++i;
+      buckets[i].fetch_add(1, std::memory_order_relaxed);
+      sum_us.fetch_add(static_cast<uint64_t>(std::max<int64_t>(us, 0)), std::memory_order_relaxed);
+    }
+  };
+  static constexpr std::array<int64_t, 10> kVideoTickBoundsUs = {1000,  2000,  5000,   10000,  20000,
+                                                                 33333, 50000, 100000, 250000, 1000000};
+  static constexpr std::array<int64_t, 10> kAudioTickBoundsUs = {100,  250,   500,   1000,  2000,
+                                                                 5000, 10000, 20000, 50000, 100000};
+  TickHistogram<10> video_tick_us{kVideoTickBoundsUs};
+  TickHistogram<10> audio_tick_us{kAudioTickBoundsUs};
   std::atomic<int> participants{0};
   std::atomic<int> outputs{0};
   // Added latency, per source frame shown: from the arrival of its last packet to the
