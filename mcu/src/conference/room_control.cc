@@ -174,8 +174,9 @@ void Room::NoteTalkers(const mixer::MixResult& mix) {
   // array; only a difference reaches the sink (which allocates).
   std::array<uint32_t, 17> now{};
   size_t count = 0;
-  for (const mixer::TalkerOutput& t : mix.talkers)
-    if (count < now.size()) now[count++] = t.source;
+  // Who talks, not who is mixed: a small room mixes everyone, silent or not.
+  for (const mixer::AudioSourceId source : mix.speaking)
+    if (count < now.size()) now[count++] = source;
   auto contains = [](const std::array<uint32_t, 17>& set, size_t n, uint32_t x) {
     return std::find(set.begin(), set.begin() + static_cast<std::ptrdiff_t>(n), x) !=
            set.begin() + static_cast<std::ptrdiff_t>(n);

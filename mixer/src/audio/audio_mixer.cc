@@ -72,6 +72,7 @@ struct AudioMixer::Impl {
   AlignedArray<int16_t> listener_out;
   AlignedArray<int16_t> talker_out;  // contributors x n
   std::vector<TalkerOutput> talkers;
+  std::vector<AudioSourceId> speaking;  // reserved for max_sources: never grows in Mix
   std::vector<uint32_t> scratch;
   std::vector<bool> was_talker;
   Limiter listener_limiter;
@@ -126,6 +127,7 @@ AudioMixer::AudioMixer(const AudioMixerConfig& config) : impl_(std::make_unique<
   m.states.reserve(static_cast<size_t>(m.config.max_sources));
   m.was_talker.reserve(static_cast<size_t>(m.config.max_sources));
   m.scratch.reserve(static_cast<size_t>(m.config.max_sources));
+  m.speaking.reserve(static_cast<size_t>(m.config.max_sources));
   m.by_id.reserve(static_cast<size_t>(std::min(m.config.max_sources, 1 << 16)));
   m.result.listeners = {m.listener_out.data(), m.n};
 }
@@ -309,8 +311,15 @@ void AudioMixer::Impl::Outputs() {
   result.talkers = talkers;
 }
 
-// 7. The video floor.
+// 7. The video floor, and who is talking.
 void AudioMixer::Impl::Floor() {
+  speaking.clear();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const SelectionState& st = states[i];
+    if (slots[i].used && st.eligible && st.activity_ms >= selection.enter_ms && st.silent_ms < selection.hangover_ms)
+      speaking.push_back(slots[i].id);
+  }
+  result.speaking = speaking;
   int loudest = -1;
   for (size_t i = 0; i < slots.size(); ++i) {
     if (slots[i].used && states[i].speaking && states[i].eligible &&

@@ -209,6 +209,39 @@ TEST(AudioMixer, AHundredMillisecondBurstTakesNeitherTheMixNorTheFloor) {
   }
 }
 
+TEST(AudioMixer, InASmallRoomEveryoneIsMixedButOnlyTalkersAreSpeaking) {
+  Conference c;
+  c.Add(1);  // talks for 2 s, then stops
+  c.Add(2);  // never sends
+  c.Add(3);  // sends room noise
+  Talk talk(200, 8000, 1);
+  RoomNoise room(30, 3);
+  auto speaking = [](const MixResult& r) { return std::set<AudioSourceId>(r.speaking.begin(), r.speaking.end()); };
+  int first_speaking_tick = -1;
+  int last_speaking_tick = -1;
+  for (int tick = 0; tick < 200; ++tick) {  // 4 s
+    std::map<AudioSourceId, std::vector<int16_t>> frames;
+    frames[1] = tick < 100 ? talk.Next(c.n()) : std::vector<int16_t>(c.n(), 0);
+    frames[3] = room.Next(c.n());
+    const MixResult& r = c.Tick(frames);
+    // Three sources, up to four talkers: all are mixed whatever they send.
+    ASSERT_EQ(c.Talkers(r), (std::set<AudioSourceId>{1, 2, 3})) << "tick " << tick;
+    const std::set<AudioSourceId> now = speaking(r);
+    ASSERT_FALSE(now.contains(2)) << "the source that sends nothing talks, tick " << tick;
+    ASSERT_FALSE(now.contains(3)) << "room noise talks, tick " << tick;
+    if (now.contains(1)) {
+      if (first_speaking_tick < 0) first_speaking_tick = tick;
+      last_speaking_tick = tick;
+    }
+  }
+  // Speech is seen within a few frames, held through the syllables, and let go after the
+  // hangover (800 ms = 40 frames) once it stops at tick 100.
+  EXPECT_GE(first_speaking_tick, 1);
+  EXPECT_LE(first_speaking_tick, 10);
+  EXPECT_GE(last_speaking_tick, 100);
+  EXPECT_LE(last_speaking_tick, 100 + 45);
+}
+
 TEST(AudioMixer, SustainedSpeechTakesAFreedSlotAndThenTheFloor) {
   Conference c;
   std::vector<Talk> talks;

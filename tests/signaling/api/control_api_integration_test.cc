@@ -434,6 +434,28 @@ TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {
   ffmpeg->WaitForExit(5s);
 }
 
+TEST_F(ControlApiOnTessera, AnEndpointThatSendsNothingIsNeverTalking) {
+  // The room mixes everyone while it is small, but only speech is talking: the demo
+  // participants take turns, the silent endpoint never starts.
+  EventClient client;
+  ASSERT_TRUE(client.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
+  const std::string silent = AddEndpoint();
+  ASSERT_FALSE(silent.empty());
+  int demo_starts = 0;
+  // Two demo participants talk in 3 s slots of a 12 s cycle: two starts within 25 s.
+  const auto deadline = std::chrono::steady_clock::now() + 25s;
+  while (demo_starts < 2 && std::chrono::steady_clock::now() < deadline) {
+    auto event = client.Next(15s);
+    ASSERT_TRUE(event) << "the event stream went quiet";
+    if ((*event)["type"] != "talking.started") continue;
+    ASSERT_NE((*event)["participant"], silent) << "the silent endpoint started talking";
+    ++demo_starts;
+  }
+  EXPECT_EQ(demo_starts, 2) << "the demo participants did not take turns";
+  const json participant = Body(Send("GET", "/api/v1/rooms/1000/participants/" + silent, "", ""));
+  EXPECT_EQ(participant["talking"], false) << participant.dump();
+}
+
 TEST_F(ControlApiOnTessera, EventsShowJoinsLeavesAndTalkingAndResumeWithoutGaps) {
   EventClient client;
   ASSERT_TRUE(client.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));

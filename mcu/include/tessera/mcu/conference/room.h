@@ -260,7 +260,7 @@ class Room {
   std::vector<mixer::AudioInput> mix_inputs_;
   std::vector<uint8_t> audio_send_buffer_;  // one packet + SRTP trailer
   std::shared_ptr<stream::AudioTap> audio_tap_;
-  std::array<uint32_t, 17> talking_{};  // numbers of the sources in the mix last tick
+  std::array<uint32_t, 17> talking_{};  // numbers of the sources talking last tick (the first 17)
   size_t talking_count_ = 0;
   const EventSink* events_ = nullptr;  // not owned; set before Start
   TroubleGate audio_trouble_;

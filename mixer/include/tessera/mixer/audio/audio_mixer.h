@@ -97,8 +97,13 @@ struct MixResult {
   // What every source not in `talkers` hears (and broadcast and recording).
   std::span<const int16_t> listeners;
   bool listeners_silent = true;  // nothing was mixed: all zeros
-  // One per source mixed this tick (including one ramping out).
+  // One per source mixed this tick (including one ramping out). While at most K sources
+  // could be heard, every one is mixed, silent or not: being mixed is not talking.
   std::span<const TalkerOutput> talkers;
+  // The sources talking (for "talking" indicators and events): not muted, with enter_ms of
+  // recent speech and at most hangover_ms since their last speech frame, so a pause
+  // between words does not end it and a click does not start it. In slot order.
+  std::span<const AudioSourceId> speaking;
   // The video floor: the current active speaker, and whether it changed this tick.
   AudioSourceId active_speaker = kNoAudioSource;
   bool active_speaker_changed = false;
