@@ -9,10 +9,14 @@ namespace tessera::mcu::conference {
 
 codecs::CodecId CodecOf(VideoCodecName name) {
   switch (name) {
-    case VideoCodecName::kH264: return codecs::CodecId::kH264;
-    case VideoCodecName::kVp8: return codecs::CodecId::kVp8;
-    case VideoCodecName::kH263: return codecs::CodecId::kH263Plus;
-    case VideoCodecName::kH261: return codecs::CodecId::kH261;
+    case VideoCodecName::kH264:
+      return codecs::CodecId::kH264;
+    case VideoCodecName::kVp8:
+      return codecs::CodecId::kVp8;
+    case VideoCodecName::kH263:
+      return codecs::CodecId::kH263Plus;
+    case VideoCodecName::kH261:
+      return codecs::CodecId::kH261;
   }
   return codecs::CodecId::kH264;
 }
@@ -80,19 +84,31 @@ std::optional<OutputChoice> ChooseOutput(std::span<const RungConfig> rungs, cons
 }
 
 std::optional<OutputChoice> ChooseStreamOutput(std::span<const RungConfig> rungs, int height) {
-  const RungConfig* best = nullptr;
-  const RungConfig* smallest = nullptr;
+  if (height < 144 || height > 2160) return std::nullopt;
+  RungConfig chosen;
+  bool found = false;
+  int fps = 0;
   for (const RungConfig& r : rungs) {
-    if (r.codec != VideoCodecName::kH264) continue;
-    if (!smallest || r.height < smallest->height) smallest = &r;
-    if (r.height <= height && (!best || r.height > best->height)) best = &r;
+    fps = std::max(fps, r.fps);
+    if (r.codec == VideoCodecName::kH264 && r.height == height && (!found || r.bitrate_kbps > chosen.bitrate_kbps)) {
+      chosen = r;
+      found = true;
+    }
   }
-  if (!best) best = smallest;
-  if (!best) return std::nullopt;
+  if (!found) {
+    // A dedicated output: 16:9 at the asked height (even sides), about 0.07 bits per pixel
+    // at 30 fps (2.0 Mbit/s at 720p, 4.4 at 1080p, 0.5 at 360p), at the ladder's rate.
+    chosen.width = (height * 16 / 9 + 1) & ~1;
+    chosen.height = height & ~1;
+    chosen.fps = fps > 0 ? fps : 30;
+    const double pixels_per_second = static_cast<double>(chosen.width) * chosen.height * chosen.fps;
+    chosen.bitrate_kbps = static_cast<int>(std::clamp(pixels_per_second * 0.07 / 1000, 200.0, 12000.0));
+    chosen.codec = VideoCodecName::kH264;
+  }
   // Any H.264 receiver without limits of its own: the rung decides (High capability with
   // mode 1, so the choice is the same Constrained Baseline stream subscribers share).
   const codecs::Capability receiver = codecs::DefaultVideoCapabilities().front();
-  return ChooseOutput(std::span<const RungConfig>(best, 1), receiver);
+  return ChooseOutput(std::span<const RungConfig>(&chosen, 1), receiver);
 }
 
 std::string OutputKey(const OutputChoice& c) {

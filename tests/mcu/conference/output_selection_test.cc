@@ -16,7 +16,9 @@ codecs::Capability H264(uint8_t profile_idc, uint8_t iop, uint8_t level, int mod
   return c;
 }
 
-std::vector<RungConfig> Ladder() { return DefaultRungs(); }
+std::vector<RungConfig> Ladder() {
+  return DefaultRungs();
+}
 
 TEST(OutputSelection, ALevel31EndpointGets720pAndALevel40One1080p) {
   auto a = ChooseOutput(Ladder(), H264(0x42, 0xe0, 0x1f, 1));
@@ -27,6 +29,37 @@ TEST(OutputSelection, ALevel31EndpointGets720pAndALevel40One1080p) {
   auto b = ChooseOutput(Ladder(), H264(0x64, 0x00, 0x28, 1));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->encoder.height, 1080);
+}
+
+TEST(OutputSelection, AStreamTapsTheRungOfItsHeightAndSharesItsEncoder) {
+  auto stream = ChooseStreamOutput(Ladder(), 720);
+  auto receiver = ChooseOutput(Ladder(), H264(0x42, 0xe0, 0x1f, 1));
+  ASSERT_TRUE(stream && receiver);
+  EXPECT_EQ(stream->rung, "720p");
+  EXPECT_EQ(OutputKey(*stream), OutputKey(*receiver));
+}
+
+TEST(OutputSelection, AStreamHigherThanTheLadderGetsADedicatedOutputOfItsHeight) {
+  const std::vector<RungConfig> small = {{"360p", 640, 360, 15, 500, VideoCodecName::kH264},
+                                         {"180p", 320, 180, 15, 200, VideoCodecName::kH264}};
+  auto hd = ChooseStreamOutput(small, 1080);
+  ASSERT_TRUE(hd);
+  EXPECT_EQ(hd->encoder.width, 1920);
+  EXPECT_EQ(hd->encoder.height, 1080);
+  EXPECT_EQ(hd->encoder.fps, 15);  // the ladder's rate: the room's clock feeds it
+  EXPECT_GE(hd->encoder.bitrate_bps, 1'500'000);
+  EXPECT_TRUE(hd->rung.empty());  // not a rung: shows the room's layout
+  EXPECT_FALSE(hd->single_nal_unit);
+  auto same = ChooseStreamOutput(small, 360);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->rung, "360p");
+  // A ladder without H.264 still streams H.264, on a dedicated output.
+  const std::vector<RungConfig> vp8 = {{"360p", 640, 360, 30, 500, VideoCodecName::kVp8}};
+  auto dedicated = ChooseStreamOutput(vp8, 360);
+  ASSERT_TRUE(dedicated);
+  EXPECT_EQ(dedicated->encoder.codec, codecs::CodecId::kH264);
+  EXPECT_EQ(dedicated->encoder.width, 640);
+  EXPECT_FALSE(ChooseStreamOutput(small, 100));
 }
 
 TEST(OutputSelection, HighAndBaselineEndpointsOnTheSameRungShareOneEncoder) {

@@ -47,7 +47,9 @@ class StreamsOnTessera : public ::testing::Test {
     process_ = tessera_.process();
   }
   void TearDown() override {
-    if (process_ && process_->running()) EXPECT_EQ(tessera_.Stop(), 0) << process_->output();
+    if (process_ && process_->running()) {
+      EXPECT_EQ(tessera_.Stop(), 0) << process_->output();
+    }
   }
 
   // JSON bodies get their content type; GETs and DELETEs go without one.
@@ -165,6 +167,22 @@ TEST_F(StreamsOnTessera, AFinishedRecordingIsListedAndDownloadsByteForByte) {
   const Probe p = ProbeFile(file);
   EXPECT_EQ(p.codecs, "h264,aac") << p.raw;
   EXPECT_GE(p.video_frames, 45) << p.raw;
+}
+
+TEST_F(StreamsOnTessera, ARecordingAboveTheRoomsRungsIsEncodedAtItsOwnHeight) {
+  // The room's only rung is 360p; a 720p recording gets an output of its own.
+  const HttpResult started = Send("POST", "/api/v1/rooms/1000/recordings", R"({"name":"hd","height":720})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string location = started.headers.at("location");
+  ASSERT_GE(WaitForFrames(location, 20).value("video_frames", 0), 20);
+  EXPECT_EQ(Send("DELETE", location).status, 204);
+  const auto r = RunProgram({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+                             "-of", "csv=p=0", (dir_.path() / "rec" / "hd.mp4").string()},
+                            30s);
+  EXPECT_EQ(r.output.substr(0, r.output.find_first_of("\r\n")), "1280,720") << r.output;
+  const Probe p = ProbeFile(dir_.path() / "rec" / "hd.mp4");
+  EXPECT_EQ(p.codecs, "h264,aac") << p.raw;
+  EXPECT_GE(p.video_frames, 20) << p.raw;
 }
 
 }  // namespace

@@ -39,8 +39,11 @@ std::optional<OutputChoice> ChooseOutput(std::span<const RungConfig> rungs, cons
                                          int64_t bandwidth_bps = 0);
 
 // The output a broadcast or recording at picture height `height` taps: H.264 (packetization
-// mode 1) at the largest H.264 rung not above `height`, else the smallest H.264 rung; nullopt
-// if the ladder has no H.264 rung.
+// mode 1) of the H.264 rung of that height, shared with the rung's receivers. When the
+// ladder has none (a room limited to 360p asked for a 1080p broadcast), a dedicated output
+// of that height (16:9, the ladder's highest frame rate, a bitrate for the size) with an
+// empty rung name, so the stream gets what it asked for and is encoded once for every
+// stream of that height.
 std::optional<OutputChoice> ChooseStreamOutput(std::span<const RungConfig> rungs, int height);
 
 // Equal keys share an encoder.
