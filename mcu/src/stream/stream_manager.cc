@@ -308,6 +308,20 @@ void StreamManager::Emit(const StreamInfo& info) {
                   {"state", StreamStateName(info.state)}};
   if (!info.error.empty()) event.fields.emplace_back("error", info.error);
   events_(event);
+  // Operators watch "error" events: a stream that gave up (a full disk, a URL that cannot
+  // work) or an ingest that dropped (retried with backoff, so at most one per attempt).
+  if (info.state != StreamInfo::State::kFailed && info.state != StreamInfo::State::kRetrying) return;
+  const bool failed = info.state == StreamInfo::State::kFailed;
+  ControlEvent error;
+  error.type = "error";
+  error.room = info.room;
+  error.fields = {{"code", failed ? "stream_failed" : "stream_retrying"},
+                  {"message", fmt::format("{} {} {}: {}", StreamKindName(info.request.kind), info.request.target,
+                                          failed ? "failed" : "lost its ingest, retrying",
+                                          info.error.empty() ? "unknown error" : info.error)},
+                  {"stream", info.id},
+                  {"attempts", std::to_string(info.attempts)}};
+  events_(error);
 }
 
 }  // namespace tessera::mcu::stream

@@ -395,7 +395,7 @@ TEST_F(StreamFfmpeg, NginxRtmpIngestServesTheMixAndALostIngestIsRetriedWithoutHu
   ASSERT_TRUE(events.WaitFor(started->id, "live", 15s)) << events.Dump();
   ASSERT_TRUE(WaitForFrames(manager(), started->id, 30, 20s));
   // A player pulls from nginx what Tessera pushes.
-  const Probe p = ProbeMedia(url, {"-read_intervals", "%+3"});
+  const Probe p = ProbeMedia(url, {"-read_intervals", "%+6"});
   EXPECT_EQ(p.video_codec, "h264") << p.raw;
   EXPECT_EQ(p.audio_codec, "aac") << p.raw;
   EXPECT_EQ(p.height, 360) << p.raw;
@@ -405,6 +405,7 @@ TEST_F(StreamFfmpeg, NginxRtmpIngestServesTheMixAndALostIngestIsRetriedWithoutHu
   const uint64_t ticks = harness_.room().counters().audio_ticks.load();
   nginx.Kill();
   ASSERT_TRUE(events.WaitFor(started->id, "retrying", 15s)) << events.Dump();
+  EXPECT_NE(events.Dump().find("error code=stream_retrying"), std::string::npos) << events.Dump();
   EXPECT_TRUE(TicksAdvance(harness_.room(), ticks, 40, 10s));  // 20 ms ticks went on
   // It comes back: the stream is live again.
   ASSERT_TRUE(nginx.Start());
@@ -442,7 +443,7 @@ TEST_F(StreamFfmpeg, RtmpsReachesAnIngestBehindTls) {
   ASSERT_TRUE(events.WaitFor(started->id, "live", 15s)) << events.Dump();
   ASSERT_TRUE(WaitForFrames(manager(), started->id, 30, 20s));
   // A player pulls from the RTMP side what came in over TLS.
-  const Probe p = ProbeMedia("rtmp://127.0.0.1:" + std::to_string(port) + "/live/mix", {"-read_intervals", "%+3"});
+  const Probe p = ProbeMedia("rtmp://127.0.0.1:" + std::to_string(port) + "/live/mix", {"-read_intervals", "%+6"});
   EXPECT_EQ(p.video_codec, "h264") << p.raw;
   EXPECT_EQ(p.audio_codec, "aac") << p.raw;
   EXPECT_EQ(p.height, 360) << p.raw;
@@ -468,6 +469,9 @@ TEST_F(StreamFfmpeg, AFailedWriteEndsTheRecordingWithAnErrorAndTheRoomKeepsRunni
   ASSERT_TRUE(started) << started.error().message;
   ASSERT_TRUE(error) << events.Dump();
   EXPECT_NE(error->find("write failed"), std::string::npos) << *error;
+  // Operators hear of it as an error too.
+  const std::string dump = events.Dump();
+  EXPECT_NE(dump.find("error code=stream_failed"), std::string::npos) << dump;
   const uint64_t ticks = harness_.room().counters().audio_ticks.load();
   EXPECT_TRUE(TicksAdvance(harness_.room(), ticks, 15, 10s));
   // Stopping it now is a conflict: it has ended.
