@@ -57,6 +57,7 @@ void Apply(const RoomSettings& s, RoomConfig& c) {
   if (s.pin) c.pin = *s.pin;
   if (s.locked) c.locked = *s.locked;
   if (s.layout) c.layout = *s.layout;
+  if (s.output_layouts) c.output_layouts = *s.output_layouts;
   if (s.rungs) c.rungs = *s.rungs;
   if (s.max_participants) c.max_participants = *s.max_participants;
 }
@@ -67,6 +68,11 @@ Result<void, ControlError> ConferenceManager::CheckSettings(const RoomSettings& 
   if (auto ok = CheckFields(s); !ok) return ok;
   if (s.layout && !layouts_.Find(*s.layout))
     return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "unknown layout \"" + *s.layout + "\""));
+  if (s.output_layouts)
+    for (const auto& [rung, layout] : *s.output_layouts)
+      if (!layouts_.Find(layout))
+        return MakeUnexpected(
+            Error(ControlError::Kind::kBadRequest, "output_layouts." + rung + ": unknown layout \"" + layout + "\""));
   return {};
 }
 
@@ -93,6 +99,14 @@ Result<RoomSummary, ControlError> ConferenceManager::CreateRoom(const RoomSettin
   for (const std::string& name : rc.rungs)
     if (std::none_of(config_.rungs.begin(), config_.rungs.end(), [&](const RungConfig& r) { return r.name == name; }))
       return MakeUnexpected(Error(Kind::kBadRequest, "no rung named \"" + name + "\" in the config"));
+  for (const auto& [rung, layout] : rc.output_layouts) {
+    const bool offered = rc.rungs.empty() ? std::any_of(config_.rungs.begin(), config_.rungs.end(),
+                                                        [&](const RungConfig& r) { return r.name == rung; })
+                                          : std::find(rc.rungs.begin(), rc.rungs.end(), rung) != rc.rungs.end();
+    if (!offered)
+      return MakeUnexpected(
+          Error(Kind::kBadRequest, "output_layouts." + rung + ": the room has no rung \"" + rung + "\""));
+  }
 
   RoomSummary summary;
   {
@@ -111,6 +125,7 @@ Result<RoomSummary, ControlError> ConferenceManager::UpdateRoom(std::string_view
   if (auto ok = CheckSettings(changes); !ok) return MakeUnexpected(ok.error());
   RoomSummary summary;
   std::optional<mixer::LayoutSpec> layout;
+  bool output_layouts_changed = false;
   {
     std::lock_guard lock(mutex_);
     Entry* entry = Lookup(room);
@@ -120,14 +135,32 @@ Result<RoomSummary, ControlError> ConferenceManager::UpdateRoom(std::string_view
     RoomConfig next = entry->settings;
     Apply(changes, next);
     if (auto ok = CheckNames(next, entry); !ok) return MakeUnexpected(ok.error());
+    if (changes.output_layouts)
+      for (const auto& [rung, name] : *changes.output_layouts)
+        if (auto ok = CheckOutput(*entry, rung); !ok)
+          return MakeUnexpected(Error(Kind::kBadRequest, "output_layouts." + rung + ": " + ok.error().message));
     if (changes.layout && (*changes.layout != entry->settings.layout || entry->posted_layout))
       layout = layouts_.Find(*changes.layout);
     if (layout) entry->posted_layout.reset();
+    if (changes.output_layouts) {
+      // The whole set: rungs left out follow the room's layout again.
+      for (const auto& [rung, name] : entry->settings.output_layouts)
+        if (std::none_of(next.output_layouts.begin(), next.output_layouts.end(),
+                         [&](const auto& o) { return o.first == rung; }))
+          entry->room->SetOutputLayout(rung, std::nullopt);
+      entry->posted_output_layouts.clear();
+      for (const auto& [rung, name] : next.output_layouts)
+        entry->room->SetOutputLayout(rung, layouts_.Find(name));
+      output_layouts_changed = true;
+    }
     entry->settings = std::move(next);
     if (layout) entry->room->SetLayout(*layout);
     summary = SummaryOf(*entry);
   }
   if (layout) events_.Emit(ControlEvent{"layout.changed", summary.id, {}, {{"layout", summary.layout}}});
+  if (output_layouts_changed)
+    for (const OutputLayout& own : summary.output_layouts)
+      events_.Emit(ControlEvent{"layout.changed", summary.id, {}, {{"layout", own.layout}, {"output", own.output}}});
   events_.Emit(ControlEvent{"room.updated", summary.id, {}, {}});
   return summary;
 }

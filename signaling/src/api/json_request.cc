@@ -145,6 +145,34 @@ class Fields {
     return out;
   }
 
+  // {"<name>": "<layout name>", ...}: names (IsSafeName) to layout names (1-64 bytes).
+  std::optional<std::vector<std::pair<std::string, std::string>>> NameMap(std::string_view key,
+                                                                          std::string_view expected) {
+    const json* v = Get(key);
+    if (!v || failed()) return std::nullopt;
+    if (!v->is_object() || v->size() > kMaxArrayItems) {
+      Fail(std::string(key), std::string(expected),
+           v->is_object() ? fmt::format("{} has more than {} entries", key, kMaxArrayItems)
+                          : fmt::format("{} must be an object, got {}", key, TypeName(*v)));
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto it = v->begin(); it != v->end(); ++it) {
+      const std::string field = fmt::format("{}.{}", key, it.key());
+      if (!IsSafeName(it.key())) {
+        Fail(field, std::string(expected), fmt::format("\"{}\" is not a valid name", it.key()));
+        return std::nullopt;
+      }
+      if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+          it->get_ref<const std::string&>().size() > 64) {
+        Fail(field, std::string(expected), fmt::format("{} must be a layout name of 1 to 64 bytes", field));
+        return std::nullopt;
+      }
+      out.emplace_back(it.key(), it->get<std::string>());
+    }
+    return out;
+  }
+
   // After every Get: a field nobody asked for is an error (a typo must not pass silently).
   void RejectUnknown() {
     if (failed()) return;
@@ -239,10 +267,12 @@ Result<mcu::RoomSettings, FieldError> ParseRoomRequest(std::string_view body, bo
   s.locked = f.Bool("locked");
   s.layout = f.String("layout", "a layout name (GET /api/v1/rooms/{room}/layout lists them)", 1, 64);
   s.rungs = f.Names("rungs");
+  s.output_layouts = f.NameMap("output_layouts", "an object of rung names to layout names ({\"360p\": \"1x1\"})");
   s.max_participants = f.Int("max_participants", 1, 100000);
   f.RejectUnknown();
   if (f.failed()) return MakeUnexpected(f.error());
-  if (!create && !s.name && !s.aliases && !s.pin && !s.locked && !s.layout && !s.rungs && !s.max_participants)
+  if (!create && !s.name && !s.aliases && !s.pin && !s.locked && !s.layout && !s.rungs && !s.output_layouts &&
+      !s.max_participants)
     return MakeUnexpected(FieldError{"", "at least one field", "the body changes nothing"});
   return s;
 }

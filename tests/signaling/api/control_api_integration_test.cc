@@ -115,6 +115,22 @@ TEST_F(ControlApiOnTessera, RoomsAreCreatedChangedAndDeleted) {
   EXPECT_EQ(Body(list)["rooms"].size(), 2u);
 
   EXPECT_EQ(Send("POST", "/api/v1/rooms", R"({"id":"b"})").status, 409);  // the alias is taken
+
+  // A rung with a layout of its own, as in the config; PATCH replaces the set.
+  HttpResult own = Send("POST", "/api/v1/rooms", R"({"id":"stage","output_layouts":{"360p":"1x1"}})");
+  ASSERT_EQ(own.status, 201) << own.body;
+  EXPECT_EQ(Body(own)["output_layouts"], json({{"360p", "1x1"}}));
+  EXPECT_EQ(Body(Send("GET", "/api/v1/rooms/stage/outputs/360p/layout"))["own"], true);
+  own = Send("PATCH", "/api/v1/rooms/stage", R"({"output_layouts":{}})");
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Body(own)["output_layouts"], json::object());
+  EXPECT_EQ(Send("PATCH", "/api/v1/rooms/stage", R"({"output_layouts":{"4k":"1x1"}})").status, 400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/rooms/stage", R"({"output_layouts":{"360p":"nine"}})").status, 400);
+  const HttpResult typed = Send("POST", "/api/v1/rooms", R"({"id":"typed","output_layouts":{"360p":3}})");
+  EXPECT_EQ(typed.status, 400);
+  EXPECT_EQ(Body(typed)["error"]["field"], "output_layouts.360p");
+  EXPECT_EQ(Send("POST", "/api/v1/rooms", R"({"id":"wrong","output_layouts":{"4k":"1x1"}})").status, 400);
+  EXPECT_EQ(Send("DELETE", "/api/v1/rooms/stage").status, 204);
   EXPECT_EQ(Send("DELETE", "/api/v1/rooms/board").status, 204);
   EXPECT_EQ(Send("DELETE", "/api/v1/rooms/board").status, 409);
   EXPECT_EQ(Send("GET", "/api/v1/rooms/board").status, 404);

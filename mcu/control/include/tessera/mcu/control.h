@@ -81,6 +81,9 @@ struct RoomSettings {
   std::optional<bool> locked;
   std::optional<std::string> layout;
   std::optional<std::vector<std::string>> rungs;  // only when created
+  // Rungs with a layout of their own, by name (as the config's output_layouts); on update
+  // the whole set: rungs left out follow the room's layout again.
+  std::optional<std::vector<std::pair<std::string, std::string>>> output_layouts;
   std::optional<int> max_participants;
 };
 
