@@ -200,7 +200,47 @@ Result<void, ControlError> ConferenceManager::DeleteRoom(std::string_view room) 
     EmitParticipant("participant.left", id, pid, request);
   TLOG_INFO(kLog, "room {} deleted ({} participant(s) left)", id, left.size());
   events_.Emit(ControlEvent{"room.deleted", id, {}, {}});
+  // Their calls end too (BYE, RELEASE COMPLETE): the adapters' own removals then find
+  // nobody, so participant.left stays the one above.
+  for (const auto& [pid, request] : left)
+    EndCall(request.protocol, id, pid, "the room was deleted");
   return {};
+}
+
+Result<void, ControlError> ConferenceManager::KickParticipant(std::string_view room, std::string_view participant_id) {
+  std::string room_id;
+  std::string protocol;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = FindParticipant(room, participant_id);
+    if (!found) return MakeUnexpected(found.error());
+    room_id = found->first->settings.id;
+    protocol = found->second->second.protocol;
+  }
+  // If the call ended meanwhile its adapter removed it first: kNotFound, nothing to end.
+  auto removed = RemoveParticipant(room_id, participant_id);
+  if (!removed) return removed;
+  TLOG_INFO(kLog, "room {}: {} ({}) removed by the operator", room_id, participant_id, protocol);
+  EndCall(protocol, room_id, std::string(participant_id), "removed by the operator");
+  return {};
+}
+
+void ConferenceManager::SetCallEnder(std::string_view protocol, ConferenceControl::CallEnder ender) {
+  std::lock_guard lock(enders_mutex_);
+  if (ender)
+    enders_.insert_or_assign(std::string(protocol), std::move(ender));
+  else if (auto it = enders_.find(protocol); it != enders_.end())
+    enders_.erase(it);
+}
+
+void ConferenceManager::EndCall(const std::string& protocol, const std::string& room, const std::string& id,
+                                const std::string& reason) const {
+  ConferenceControl::CallEnder ender;
+  {
+    std::lock_guard lock(enders_mutex_);
+    if (auto it = enders_.find(protocol); it != enders_.end()) ender = it->second;
+  }
+  if (ender) ender(room, id, reason);
 }
 
 Result<std::vector<ParticipantInfo>, ControlError> ConferenceManager::ListParticipants(std::string_view room) {

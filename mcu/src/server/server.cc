@@ -114,6 +114,12 @@ Result<ParticipantResult, ControlError> Server::UpdateParticipant(std::string_vi
 Result<void, ControlError> Server::RemoveParticipant(std::string_view room, std::string_view participant) {
   return conferences_->RemoveParticipant(room, participant);
 }
+Result<void, ControlError> Server::KickParticipant(std::string_view room, std::string_view participant) {
+  return conferences_->KickParticipant(room, participant);
+}
+void Server::SetCallEnder(std::string_view protocol, CallEnder ender) {
+  conferences_->SetCallEnder(protocol, std::move(ender));
+}
 Result<void, ControlError> Server::RequestKeyframe(std::string_view room, std::string_view participant) {
   return conferences_->RequestKeyframe(room, participant);
 }

@@ -67,6 +67,17 @@ http::Response ControlErrorResponse(const mcu::ControlError& error) {
   return response;
 }
 
+EndpointsApi::EndpointsApi(mcu::ConferenceControl& control) : control_(control) {
+  control_.SetCallEnder("rtp", [this](const std::string& room, const std::string& id, const std::string& why) {
+    std::lock_guard lock(mutex_);
+    if (endpoints_.erase(id)) TLOG_INFO(kLog, "endpoint {} left room {} ({})", id, room, why);
+  });
+}
+
+EndpointsApi::~EndpointsApi() {
+  control_.SetCallEnder("rtp", nullptr);
+}
+
 void EndpointsApi::Register(http::Router& router) {
   router.Add(http::Verb::post, "/api/v1/rooms/{room}/endpoints",
              [this](const http::Request& r, const http::PathParams& p) { return Create(r, p.at("room")); });
@@ -115,35 +126,46 @@ http::Response EndpointsApi::Create(const http::Request& request, const std::str
   identity.session_id = next_session_id_++;
   std::string answer = sdp::BuildAnswer(*offer, *plan, *result, identity);
   TLOG_INFO(kLog, "endpoint {} from {} joined room {}", result->participant_id, plan->request.remote, result->room_id);
-  endpoints_[result->participant_id] = Endpoint{result->room_id, answer};
+  {
+    std::lock_guard lock(mutex_);
+    endpoints_[result->participant_id] = Endpoint{result->room_id, answer};
+  }
   http::Response response = SdpResponse(http::Status::created, std::move(answer));
   response.set(field::field::location, EndpointPath(result->room_id, result->participant_id));
   return response;
 }
 
-const EndpointsApi::Endpoint* EndpointsApi::Find(const std::string& room, const std::string& id) const {
-  auto it = endpoints_.find(id);
-  if (it == endpoints_.end()) return nullptr;
-  if (it->second.room_id == room) return &it->second;
-  const auto summary = control_.FindRoom(room);  // an alias of the endpoint's room
-  return summary && summary->id == it->second.room_id ? &it->second : nullptr;
+std::optional<EndpointsApi::Endpoint> EndpointsApi::Find(const std::string& room, const std::string& id) const {
+  std::optional<Endpoint> found;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = endpoints_.find(id);
+    if (it == endpoints_.end()) return std::nullopt;
+    found = it->second;
+  }
+  if (found->room_id == room) return found;
+  const auto summary = control_.FindRoom(room);  // an alias of the endpoint's room (not under mutex_)
+  return summary && summary->id == found->room_id ? found : std::nullopt;
 }
 
 http::Response EndpointsApi::Get(const std::string& room, const std::string& id) const {
-  const Endpoint* e = Find(room, id);
+  const std::optional<Endpoint> e = Find(room, id);
   if (!e) return http::ErrorResponse(http::Status::not_found, fmt::format("no endpoint '{}' in room '{}'", id, room));
   return SdpResponse(http::Status::ok, e->local_sdp);
 }
 
 http::Response EndpointsApi::Delete(const std::string& room, const std::string& id) {
-  const Endpoint* e = Find(room, id);
+  const std::optional<Endpoint> e = Find(room, id);
   if (!e) return http::ErrorResponse(http::Status::not_found, fmt::format("no endpoint '{}' in room '{}'", id, room));
   auto removed = control_.RemoveParticipant(e->room_id, id);
   // Already gone in the core (kNotFound): the endpoint is gone either way.
   if (!removed && removed.error().kind != mcu::ControlError::Kind::kNotFound)
     return ControlErrorResponse(removed.error());
   TLOG_INFO(kLog, "endpoint {} left room {}", id, e->room_id);
-  endpoints_.erase(id);
+  {
+    std::lock_guard lock(mutex_);
+    endpoints_.erase(id);
+  }
   http::Response response{http::Status::no_content, 11};
   response.prepare_payload();
   return response;

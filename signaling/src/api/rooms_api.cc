@@ -258,7 +258,8 @@ http::Response RoomsApi::UpdateParticipant(const http::Request& request, const s
 }
 
 http::Response RoomsApi::RemoveParticipant(const std::string& room, const std::string& id) {
-  auto removed = control_.RemoveParticipant(room, id);
+  // A kick: the participant's call is hung up too (ConferenceControl::SetCallEnder).
+  auto removed = control_.KickParticipant(room, id);
   if (!removed) return ControlErrorResponse(removed.error());
   TLOG_INFO(kLog, "participant {} removed from room {} through the API", id, room);
   return NoContent();

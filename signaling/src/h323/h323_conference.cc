@@ -1,5 +1,6 @@
 #include "tessera/signaling/h323/h323_conference.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/pin_lobby.h"
@@ -152,7 +153,7 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
               end.reason.detail.empty() ? "" : ": ", end.reason.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
-    if (!dialled_.empty() && !connected_) {
+    if (!dialled_.empty() && !connected_ && !ended_by_core_) {  // not when an operator ended it
       owner_.control_.ReportError(
           room_id_, participant_id_, "dial_out_failed",
           fmt::format("the H.323 call to {} ended before it was answered (cause {}{}{})", dialled_, end.reason.cause,
@@ -196,6 +197,16 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
     return {};
   }
 
+  // The core removed the participant (a kick, its room deleted): RELEASE COMPLETE, normal
+  // clearing. OnCallEnded follows (its RemoveParticipant finds nobody), stops the lobby
+  // and the keyframe poll and destroys this; nothing may follow.
+  void EndForCore(const std::string& why) {
+    TLOG_INFO(kLog, "call {}: ending, {}", connection_->id(), why);
+    ended_by_core_ = true;
+    if (keyframe_poll_) keyframe_poll_->cancel();
+    connection_->Hangup({q850::kNormalClearing, RTag::undefinedReason, why});
+  }
+
   void Detach() {
     connection_->SetEvents(nullptr);
     connection_->Hangup({q850::kNormalClearing, RTag::undefinedReason, "shutdown"});
@@ -231,6 +242,7 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
   std::shared_ptr<H323Connection> connection_;
   std::string dialled_;  // dial-out legs: what was dialled
   bool connected_ = false;
+  bool ended_by_core_ = false;  // EndForCore: an operator ended it, not a failure
   std::string room_id_;
   std::string participant_id_;
   mcu::ParticipantRequest request_;  // the last one the core took
@@ -243,9 +255,19 @@ class H323Conference::Leg final : public H323CallEvents, public PinLobby::Host {
 
 H323Conference::H323Conference(mcu::ConferenceControl& control, boost::asio::io_context& io,
                                H323ConferenceOptions options)
-    : control_(control), io_(io), options_(std::move(options)) {}
+    : control_(control), io_(io), options_(std::move(options)) {
+  // The core may call this on any thread, from inside a control call: the hang-up runs
+  // later on io_, and not at all once this is gone.
+  control_.SetCallEnder("h323", [this, alive = std::weak_ptr<int>(alive_)](
+                                    const std::string&, const std::string& participant, const std::string& why) {
+    boost::asio::post(io_, [this, alive, participant, why] {
+      if (alive.lock()) EndCallOf(participant, why);
+    });
+  });
+}
 
 H323Conference::~H323Conference() {
+  control_.SetCallEnder("h323", nullptr);
   auto legs = std::move(legs_);
   for (auto& [id, leg] : legs)
     leg->Detach();
@@ -253,6 +275,13 @@ H323Conference::~H323Conference() {
 
 void H323Conference::Forget(uint64_t id) {
   legs_.erase(id);
+}
+
+void H323Conference::EndCallOf(const std::string& participant_id, const std::string& why) {
+  // Rare (an operator's action): a scan of the calls is fine.
+  for (auto& [id, leg] : legs_)
+    if (leg->participant_id() == participant_id) return leg->EndForCore(why);  // may destroy leg
+  TLOG_DEBUG(kLog, "{} ({}): no call left to end", participant_id, why);
 }
 
 std::vector<uint64_t> H323Conference::call_ids() const {

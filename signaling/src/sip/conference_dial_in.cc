@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/pin_lobby.h"
@@ -57,6 +58,8 @@ class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
         participant_id_(std::move(participant_id)),
         policy_(std::move(policy)),
         identity_(std::move(identity)) {}
+
+  const std::string& participant_id() const { return participant_id_; }
 
   void SetPlan(sdp::OfferAnswerPlan plan) { plan_ = std::move(plan); }
   void SetOurOffer(sdp::SessionDescription offer) { our_offer_ = std::move(offer); }
@@ -146,8 +149,9 @@ class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
               end.status ? fmt::format(" {}", end.status) : std::string(), end.detail.empty() ? "" : ": ", end.detail);
     if (!removed && removed.error().kind != Kind::kNotFound)
       TLOG_WARN(kLog, "participant {} not removed: {}", participant_id_, removed.error().message);
-    if (call.direction() == CallDirection::kOutgoing && !established_) {
-      // An operator who dialled wants to know why nobody joined.
+    if (call.direction() == CallDirection::kOutgoing && !established_ && !ended_by_core_) {
+      // An operator who dialled wants to know why nobody joined (not when an operator
+      // ended it).
       std::vector<std::pair<std::string, std::string>> fields = {{"uri", call.request_uri().ToString()},
                                                                  {"reason", std::string(ToString(end.reason))}};
       if (end.status) fields.emplace_back("status", std::to_string(end.status));
@@ -159,6 +163,15 @@ class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
           std::move(fields));
     }
     owner_.Forget(call.id());  // destroys this; nothing may follow
+  }
+
+  // The core removed the participant (a kick, its room deleted): BYE, or CANCEL while a
+  // dial-out still rings. OnEnded follows (its RemoveParticipant finds nobody) and
+  // destroys this; nothing may follow.
+  void EndForCore(const std::string& why) {
+    TLOG_INFO(kLog, "call {}: ending, {}", call_->id(), why);
+    ended_by_core_ = true;
+    call_->Hangup();
   }
 
   void Detach() {
@@ -198,15 +211,28 @@ class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
   boost::asio::ip::address toward_;
   std::unique_ptr<PinLobby> lobby_;  // PIN rooms
   bool established_ = false;  // answered (dial-out) or acknowledged (dial-in)
+  // EndForCore: an operator ended it, not a failure.
+  bool ended_by_core_ = false;
 };
 
 ConferenceDialIn::ConferenceDialIn(mcu::ConferenceControl& control, ConferenceDialInOptions options)
     : control_(control), options_(std::move(options)) {
   if (options_.wrong_pins_per_minute > 0)
     wrong_pins_ = std::make_unique<SourceRateLimiter>(options_.wrong_pins_per_minute / 60.0, options_.wrong_pin_burst);
+  if (options_.io) {
+    // The core may call this on any thread, from inside a control call: the hang-up runs
+    // later on the calls' thread, and not at all once this is gone.
+    control_.SetCallEnder("sip", [this, io = options_.io, alive = std::weak_ptr<int>(alive_)](
+                                     const std::string&, const std::string& participant, const std::string& why) {
+      boost::asio::post(*io, [this, alive, participant, why] {
+        if (alive.lock()) EndCallOf(participant, why);
+      });
+    });
+  }
 }
 
 ConferenceDialIn::~ConferenceDialIn() {
+  if (options_.io) control_.SetCallEnder("sip", nullptr);
   // Calls still up (the user agent should have ended them first): detach, and take their
   // participants out of the rooms.
   for (auto& [id, leg] : legs_)
@@ -215,6 +241,13 @@ ConferenceDialIn::~ConferenceDialIn() {
 
 void ConferenceDialIn::Forget(uint64_t call_id) {
   legs_.erase(call_id);
+}
+
+void ConferenceDialIn::EndCallOf(const std::string& participant_id, const std::string& why) {
+  // Rare (an operator's action): a scan of the calls is fine.
+  for (auto& [id, leg] : legs_)
+    if (leg->participant_id() == participant_id) return leg->EndForCore(why);  // may destroy leg
+  TLOG_DEBUG(kLog, "{} ({}): no call left to end", participant_id, why);
 }
 
 Result<std::shared_ptr<Call>, std::string> ConferenceDialIn::DialOut(UserAgent& ua, std::string_view room_name,

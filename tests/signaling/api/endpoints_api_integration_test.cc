@@ -1,6 +1,7 @@
 // The plain-RTP endpoints API on the real tessera binary, over HTTP: ffmpeg's SDP offer is
-// answered with 201, the answer and a Location, and DELETE ends the endpoint; every refusal
-// the server makes before reaching the engine carries the right status.
+// answered with 201, the answer and a Location, and DELETE ends the endpoint (so do a kick
+// and deleting its room); every refusal the server makes before reaching the engine
+// carries the right status.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -81,6 +82,28 @@ TEST_F(EndpointsOnTessera, AnFfmpegOfferJoinsTheRoomAndDeleteEndsIt) {
   EXPECT_EQ(got.body, created.body);
   EXPECT_EQ(Send("DELETE", location).status, 204);
   EXPECT_EQ(Send("DELETE", location).status, 404);
+}
+
+// The core removes the endpoint on its own (an operator's kick, its room deleted): the
+// endpoints API forgets it too, rather than serving a stale answer.
+TEST_F(EndpointsOnTessera, AKickedEndpointOrOneWhoseRoomIsDeletedIsGoneFromTheEndpointsApi) {
+  const HttpResult created = Send("POST", "/api/v1/rooms/1000/endpoints", sdp::testing::kFfmpegOffer);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers.at("location");
+  const std::string id = location.substr(location.rfind('/') + 1);
+  ASSERT_EQ(Send("GET", location).status, 200);
+  EXPECT_EQ(Send("DELETE", "/api/v1/rooms/1000/participants/" + id, {}, {}).status, 204);
+  EXPECT_EQ(Send("GET", location).status, 404);
+  EXPECT_EQ(Send("DELETE", location).status, 404);
+
+  ASSERT_EQ(Send("POST", "/api/v1/rooms", R"({"id":"temp"})", "application/json").status, 201);
+  const HttpResult in_temp = Send("POST", "/api/v1/rooms/temp/endpoints", sdp::testing::kFfmpegOffer);
+  ASSERT_EQ(in_temp.status, 201) << in_temp.body;
+  const std::string temp_location = in_temp.headers.at("location");
+  ASSERT_EQ(Send("GET", temp_location).status, 200);
+  EXPECT_EQ(Send("DELETE", "/api/v1/rooms/temp", {}, {}).status, 204);
+  EXPECT_EQ(Send("GET", temp_location).status, 404);
+  EXPECT_EQ(Send("DELETE", temp_location).status, 404);
 }
 
 TEST_F(EndpointsOnTessera, RefusalsBeforeTheEngineCarryTheRightStatus) {

@@ -292,6 +292,50 @@ TEST_F(ConferenceDialInTest, CancelBeforeTheAnswerNeverAddsAndCancelAfterIsTooLa
   EXPECT_TRUE(control_.participants.empty());
 }
 
+// The core removes a participant on its own (a kick, its room deleted): with an
+// io_context, ConferenceDialIn registered the "sip" call ender, which hangs the call up
+// with BYE later on that thread (not inside the core's call); the call's own end then finds
+// the participant gone. The ender goes with the adapter, and a task it posted late does
+// nothing.
+TEST_F(ConferenceDialInTest, TheCoresCallEnderHangsTheCallUpWithByeAndGoesWithTheAdapter) {
+  EXPECT_FALSE(control_.enders.contains("sip")) << "registered without an io_context";
+  ua_.reset();
+  dial_in_.reset();
+  options_.io = &h_.io;
+  dial_in_ = std::make_unique<ConferenceDialIn>(control_, options_);
+  ua_ = h_.Make(testing::LoopbackUa(), *dial_in_);
+  server_ = {asio::ip::make_address("127.0.0.1"), ua_->transport().port(TransportType::kUdp)};
+  ASSERT_TRUE(control_.enders.contains("sip"));
+
+  const Message ok = Invite("1000", Lf(sdp::testing::kSippOffer));
+  ASSERT_EQ(ok.status, 200);
+  Ack(ok, "1000");
+  ASSERT_EQ(control_.participants.size(), 1u);
+  const std::string id = control_.participants.front();
+  // As ConferenceManager::KickParticipant does: out of the core first, then the ender.
+  ASSERT_TRUE(control_.RemoveParticipant("1000", id));
+  control_.enders.at("sip")("1000", id, "removed by the operator");
+  EXPECT_EQ(dial_in_->active_calls(), 1u) << "hung up inside the core's call";
+
+  std::array<char, 65536> buf;
+  size_t n = 0;
+  client_.async_receive_from(asio::buffer(buf), server_, [&](auto, size_t len) { n = len; });
+  ASSERT_TRUE(h_.Pump([&] { return n > 0; })) << "no BYE";
+  auto bye = ParseMessage(std::string_view(buf.data(), n));
+  ASSERT_TRUE(bye);
+  EXPECT_EQ(bye->method, Method::kBye);
+  ASSERT_TRUE(h_.Pump([&] { return dial_in_->active_calls() == 0; }));
+  EXPECT_EQ(control_.Count("remove"), 2u) << "the kick's, then the call's own, which found nobody";
+
+  const auto ender = control_.enders.at("sip");
+  ua_.reset();
+  dial_in_.reset();
+  EXPECT_FALSE(control_.enders.contains("sip"));
+  ender("1000", id, "late");  // a core that copied the ender before it was removed
+  h_.Drain();
+  EXPECT_EQ(control_.Count("remove"), 2u);
+}
+
 TEST_F(ConferenceDialInTest, ParticipantsOfCallsStillUpAreRemovedWhenTheUserAgentStops) {
   const Message ok = Invite("1000", Lf(sdp::testing::kSippOffer));
   ASSERT_EQ(ok.status, 200);

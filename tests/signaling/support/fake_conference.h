@@ -6,6 +6,7 @@
 //
 // Thread: whichever thread the test calls it from; not thread-safe.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,8 @@ class FakeConference : public mcu::ConferenceControl {
   std::optional<mcu::ControlError> add_error;  // AddParticipant fails with it when set
   std::optional<mcu::ControlError> update_error;
   std::vector<Call> calls;
-  std::vector<std::string> participants;  // live participant ids
+  std::vector<std::string> participants;                 // live participant ids
+  std::map<std::string, CallEnder, std::less<>> enders;  // SetCallEnder's, by protocol
 
   mcu::ServerInfo GetServerInfo() const override { return {"fake", "0", {}, {}}; }
   std::optional<mcu::RoomSummary> FindRoom(std::string_view id) const override {
@@ -67,6 +69,13 @@ class FakeConference : public mcu::ConferenceControl {
     calls.push_back({"keyframe", std::string(room), std::string(id), {}});
     if (!Live(id)) return MakeUnexpected(mcu::ControlError{mcu::ControlError::Kind::kNotFound, "no participant"});
     return {};
+  }
+
+  void SetCallEnder(std::string_view protocol, CallEnder ender) override {
+    if (ender)
+      enders.insert_or_assign(std::string(protocol), std::move(ender));
+    else
+      enders.erase(std::string(protocol));
   }
 
   size_t Count(std::string_view method) const {

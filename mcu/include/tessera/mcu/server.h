@@ -59,6 +59,9 @@ class Server final : public ConferenceControl {
                                                             const ParticipantRequest& request) override;
   Result<void, ControlError> RemoveParticipant(std::string_view room_id_or_alias,
                                                std::string_view participant_id) override;
+  Result<void, ControlError> KickParticipant(std::string_view room_id_or_alias,
+                                             std::string_view participant_id) override;
+  void SetCallEnder(std::string_view protocol, CallEnder ender) override;
   Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
                                              std::string_view participant_id) override;
   Result<void, ControlError> PinParticipant(std::string_view room_id_or_alias, std::string_view participant_id,

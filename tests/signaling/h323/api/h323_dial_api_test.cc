@@ -128,6 +128,60 @@ TEST_F(H323DialApiOnTessera, BadH323AddressesAreRefusedNamingTheField) {
   EXPECT_EQ(unknown_room.status, 404) << unknown_room.body;
 }
 
+// An operator ends an H.323 call through the API: room "a" dials room "b" (alias 4000);
+// kicking a's H.323 participant, or deleting room "a", releases the call (RELEASE COMPLETE
+// after endSessionCommand, cause 16 normal clearing), so the called side's participant
+// leaves room "b" too.
+class H323Kick : public H323DialApiOnTessera {
+ protected:
+  // Dials b from a and waits until both rooms have their H.323 participant; a's id.
+  std::string DialAndWaitForBothLegs() {
+    const std::string uri = "h323:4000@127.0.0.1:" + std::to_string(h323_port_);
+    const HttpResult r = Send("POST", "/api/v1/rooms/a/dial", json{{"uri", uri}}.dump());
+    EXPECT_EQ(r.status, 202) << r.body;
+    json a, b;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline && (a.is_null() || b.is_null())) {
+      std::this_thread::sleep_for(100ms);  // polling the participant lists against a deadline
+      a = H323Participant("a");
+      b = H323Participant("b");
+    }
+    EXPECT_FALSE(a.is_null() || b.is_null()) << process_->output();
+    EXPECT_TRUE(process_->WaitForOutput(") connected:", 10s)) << process_->output();
+    return a.is_null() ? std::string() : a.value("id", "");
+  }
+  // Polls until room b has no H.323 participant left.
+  bool CalledSideLeft() {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (H323Participant("b").is_null()) return true;
+      std::this_thread::sleep_for(100ms);  // polling the participant list against a deadline
+    }
+    return false;
+  }
+};
+
+TEST_F(H323Kick, AKickedH323ParticipantsCallIsReleasedWithNormalClearing) {
+  const std::string id = DialAndWaitForBothLegs();
+  ASSERT_FALSE(id.empty());
+  const HttpResult kicked = Send("DELETE", "/api/v1/rooms/a/participants/" + id);
+  EXPECT_EQ(kicked.status, 204) << kicked.body;
+  EXPECT_TRUE(process_->WaitForOutput("ending, removed by the operator", 5s)) << process_->output();
+  EXPECT_TRUE(process_->WaitForOutput("left room a (cause 16: removed by the operator)", 5s)) << process_->output();
+  EXPECT_TRUE(process_->WaitForOutput("left room b (cause 16", 5s)) << process_->output();
+  EXPECT_TRUE(H323Participant("a").is_null());
+  EXPECT_TRUE(CalledSideLeft());
+}
+
+TEST_F(H323Kick, DeletingTheRoomReleasesItsH323Call) {
+  ASSERT_FALSE(DialAndWaitForBothLegs().empty());
+  const HttpResult deleted = Send("DELETE", "/api/v1/rooms/a");
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_TRUE(process_->WaitForOutput("left room a (cause 16: the room was deleted)", 5s)) << process_->output();
+  EXPECT_TRUE(process_->WaitForOutput("left room b (cause 16", 5s)) << process_->output();
+  EXPECT_TRUE(CalledSideLeft());
+}
+
 // Nobody listens at the dialled address: the call fails, and an operator watching the
 // event stream is told so.
 TEST_F(H323DialApiOnTessera, ADialOutNobodyAnswersIsReportedAsAnErrorEvent) {

@@ -1,8 +1,10 @@
 // How an H.323 call ends, with the real engine (engine_server.h): room "a" dials room "b",
-// then the caller hangs up, the callee hangs up, or the caller's TCP connection drops without
-// RELEASE COMPLETE (as a crashed room system's would). Each way, both participants leave
-// their rooms, their RTP ports are released (they can be bound again), and the rooms are
-// unaffected: their demo participants stay and a new call between them carries media again.
+// then the caller hangs up, the callee hangs up, the caller's TCP connection drops without
+// RELEASE COMPLETE (as a crashed room system's would), or the operator kicks the caller
+// (KickParticipant: the caller releases with normal clearing). Each way, both participants
+// leave their rooms, their RTP ports are released (they can be bound again), and the rooms
+// are unaffected: their demo participants stay and a new call between them carries media
+// again.
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/udp.hpp>
@@ -14,7 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-enum class Ending { kCallerHangsUp, kCalleeHangsUp, kCallerDropsTcp };
+enum class Ending { kCallerHangsUp, kCalleeHangsUp, kCallerDropsTcp, kCallerKickedByTheOperator };
 
 struct EndCase {
   const char* name;
@@ -34,7 +36,20 @@ bool PortFree(uint16_t port) {
 
 class H323CallEnds : public engine_test::EngineServer, public ::testing::WithParamInterface<EndCase> {
  protected:
-  void SetUp() override { StartServer({"", {}, codecs::CodecId::kPcmu, codecs::CodecId::kH264}); }
+  void SetUp() override {
+    H323ConferenceOptions options;
+    options.on_call_ended = [this](uint64_t id, const CallEnd& end) { ends_.emplace_back(id, end); };  // control thread
+    StartServer({"", {}, codecs::CodecId::kPcmu, codecs::CodecId::kH264}, "", std::move(options));
+  }
+
+  // How call `id` ended, as its leg saw it (read on the control thread).
+  std::optional<CallEnd> EndOf(uint64_t id) {
+    return OnControl([&]() -> std::optional<CallEnd> {
+      for (const auto& [call, end] : ends_)
+        if (call == id) return end;
+      return std::nullopt;
+    });
+  }
 
   std::shared_ptr<H323Connection> DialAndWaitForMedia() {
     const std::string target = "h323:4000@127.0.0.1:" + std::to_string(endpoint_->port());
@@ -57,6 +72,16 @@ class H323CallEnds : public engine_test::EngineServer, public ::testing::WithPar
     auto list = server_->ListParticipants(room);
     return list ? list->size() : 0;
   }
+  // The room's H.323 participant (the call's), or "".
+  std::string H323Participant(const std::string& room) {
+    auto list = server_->ListParticipants(room);
+    if (list)
+      for (const mcu::ParticipantInfo& p : *list)
+        if (p.protocol == "h323") return p.id;
+    return {};
+  }
+
+  std::vector<std::pair<uint64_t, CallEnd>> ends_;  // control thread
 };
 
 TEST_P(H323CallEnds, BothParticipantsLeaveTheirPortsAreFreedAndTheRoomsCarryOn) {
@@ -85,6 +110,8 @@ TEST_P(H323CallEnds, BothParticipantsLeaveTheirPortsAreFreedAndTheRoomsCarryOn) 
   for (uint16_t port : ports)
     EXPECT_FALSE(PortFree(port)) << "port " << port << " should be in use during the call";
 
+  const std::string kicked = H323Participant("a");
+  ASSERT_FALSE(kicked.empty());
   OnControl([&] {
     switch (GetParam().ending) {
       case Ending::kCallerHangsUp:
@@ -93,6 +120,10 @@ TEST_P(H323CallEnds, BothParticipantsLeaveTheirPortsAreFreedAndTheRoomsCarryOn) 
         return conference_->connection(callee_id)->Hangup({});
       case Ending::kCallerDropsTcp:
         return call->AbortForTest();
+      case Ending::kCallerKickedByTheOperator:
+        // As the control API does, on the control thread; the leg hangs up in a task of its own.
+        EXPECT_TRUE(server_->KickParticipant("a", kicked));
+        return;
     }
   });
 
@@ -109,6 +140,17 @@ TEST_P(H323CallEnds, BothParticipantsLeaveTheirPortsAreFreedAndTheRoomsCarryOn) 
       10s))
       << "an RTP port of the call is still bound";
   EXPECT_EQ(OnControl([&] { return endpoint_->connections(); }), 0u) << "a TCP connection is left";
+  if (GetParam().ending == Ending::kCallerKickedByTheOperator) {
+    // The caller released the call itself, with normal clearing; the callee was told so.
+    const auto caller_end = EndOf(call->id());
+    const auto callee_end = EndOf(callee_id);
+    ASSERT_TRUE(caller_end && callee_end);
+    EXPECT_EQ(caller_end->who, CallEnd::Who::kLocal);
+    EXPECT_EQ(caller_end->reason.cause, q850::kNormalClearing);
+    EXPECT_EQ(caller_end->reason.detail, "removed by the operator");
+    EXPECT_EQ(callee_end->who, CallEnd::Who::kRemote);
+    EXPECT_EQ(callee_end->reason.cause, q850::kNormalClearing);
+  }
 
   // The rooms carry on: the same call again carries media both ways.
   auto again = DialAndWaitForMedia();
@@ -119,7 +161,8 @@ TEST_P(H323CallEnds, BothParticipantsLeaveTheirPortsAreFreedAndTheRoomsCarryOn) 
 INSTANTIATE_TEST_SUITE_P(Ways, H323CallEnds,
                          ::testing::Values(EndCase{"CallerHangsUp", Ending::kCallerHangsUp},
                                            EndCase{"CalleeHangsUp", Ending::kCalleeHangsUp},
-                                           EndCase{"CallerDropsTcp", Ending::kCallerDropsTcp}),
+                                           EndCase{"CallerDropsTcp", Ending::kCallerDropsTcp},
+                                           EndCase{"CallerKickedByTheOperator", Ending::kCallerKickedByTheOperator}),
                          [](const ::testing::TestParamInfo<EndCase>& param_info) {
                            return std::string(param_info.param.name);
                          });

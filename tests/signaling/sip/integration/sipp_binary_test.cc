@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -460,6 +461,92 @@ TEST_F(TesseraDialOut, DigestChallengeIsAnsweredWithConfiguredCredentialsAndTheC
   EXPECT_TRUE(process_->WaitForOutput("answered: " + DialedParticipant() + " joined room 1000", 5s))
       << process_->output();
   EXPECT_TRUE(process_->WaitForOutput("left room 1000 (remote hangup", 5s)) << process_->output();
+}
+
+// An operator ends calls through the control API: kicking a participant or deleting its
+// room hangs its call up (BYE; CANCEL while a dial-out still rings), and the participant
+// is gone from the room.
+class TesseraKick : public TesseraDialOut {
+ protected:
+  tessera::testing::HttpResult Api(std::string method, std::string target, std::string body = {}) {
+    tessera::testing::HttpRequestSpec spec{std::move(method), std::move(target), {}, std::move(body)};
+    if (!spec.body.empty()) spec.headers["Content-Type"] = "application/json";
+    tessera::testing::WithTestToken(spec);
+    std::string error;
+    auto r = tessera::testing::HttpRequest("127.0.0.1", http_port_, spec, 5s, &error);
+    EXPECT_TRUE(r) << error;
+    return r ? *r : tessera::testing::HttpResult{};
+  }
+  // The participant id of the call that joined `room`, from tessera's log.
+  std::string Joined(const std::string& room) {
+    const std::string logged = "joined room " + room + " as p";
+    EXPECT_TRUE(process_->WaitForOutput(logged, 10s)) << process_->output();
+    std::smatch match;
+    const std::string output = process_->output();
+    if (!std::regex_search(output, match, std::regex("joined room " + room + " as (p[0-9]+)"))) return "(none)";
+    return match[1];
+  }
+  // The room's participant ids, as the API lists them.
+  std::vector<std::string> Participants(const std::string& room) {
+    const auto r = Api("GET", "/api/v1/rooms/" + room + "/participants");
+    std::vector<std::string> ids;
+    const auto list = nlohmann::json::parse(r.body, nullptr, false);
+    if (list.is_object() && list["participants"].is_array())
+      for (const auto& p : list["participants"])
+        ids.push_back(p.value("id", ""));
+    return ids;
+  }
+};
+
+TEST_F(TesseraKick, AParticipantKickedThroughTheApiGetsAByeAndIsGone) {
+  StartTessera();
+  auto call = std::async(std::launch::async, [&] {
+    return Sipp(testing::Scenario("uac_kicked.xml"), "1000", {"-m", "1"});
+  });
+  const std::string id = Joined("1000");
+  ASSERT_THAT(Participants("1000"), ::testing::Contains(id));
+  EXPECT_EQ(Api("DELETE", "/api/v1/rooms/1000/participants/" + id).status, 204);
+  const auto r = call.get();
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  EXPECT_THAT(testing::ReadFile(sipp_dir_.path() / "messages.log"), HasSubstr("BYE sip:"));
+  EXPECT_THAT(Participants("1000"), ::testing::Not(::testing::Contains(id)));
+  EXPECT_TRUE(process_->WaitForOutput("left room 1000 (local hangup", 5s)) << process_->output();
+  // Kicked already: the call is over and the API says so.
+  EXPECT_EQ(Api("DELETE", "/api/v1/rooms/1000/participants/" + id).status, 404);
+}
+
+TEST_F(TesseraKick, DeletingTheRoomSendsAByeToItsCaller) {
+  StartTessera();
+  ASSERT_EQ(Api("POST", "/api/v1/rooms", R"({"id":"meeting"})").status, 201);
+  auto call = std::async(std::launch::async, [&] {
+    return Sipp(testing::Scenario("uac_kicked.xml"), "meeting", {"-m", "1"});
+  });
+  const std::string id = Joined("meeting");
+  EXPECT_EQ(Api("DELETE", "/api/v1/rooms/meeting").status, 204);
+  const auto r = call.get();
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  EXPECT_TRUE(process_->WaitForOutput("left room meeting (local hangup", 5s)) << process_->output();
+  EXPECT_EQ(Api("GET", "/api/v1/rooms/meeting/participants").status, 404);
+}
+
+TEST_F(TesseraKick, DeletingTheRoomCancelsADialOutThatStillRings) {
+  StartTessera();
+  ASSERT_EQ(Api("POST", "/api/v1/rooms", R"({"id":"meeting"})").status, 201);
+  const uint16_t uas_port = tessera::testing::FreeUdpPort();
+  auto uas = std::async(std::launch::async, [&] {
+    return testing::RunSipp(sipp_dir_, testing::Scenario("uas_dial_out_cancel.xml"),
+                            {"-i", "127.0.0.1", "-p", std::to_string(uas_port), "-mp",
+                             std::to_string(tessera::testing::FreeUdpPort()), "-m", "1"});
+  });
+  ASSERT_TRUE(testing::WaitForUdpListener(uas_port));
+  const auto dialled =
+      Api("POST", "/api/v1/rooms/meeting/dial", R"({"uri":"sip:uas@127.0.0.1:)" + std::to_string(uas_port) + "\"}");
+  ASSERT_EQ(dialled.status, 202) << dialled.body;
+  ASSERT_TRUE(process_->WaitForOutput(": ringing", 10s)) << process_->output();
+  EXPECT_EQ(Api("DELETE", "/api/v1/rooms/meeting").status, 204);
+  const auto r = uas.get();
+  EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
+  EXPECT_TRUE(process_->WaitForOutput("ending, the room was deleted", 5s)) << process_->output();
 }
 
 TEST_F(TesseraSip, MalformedRequestsGet400AndTheServerKeepsServing) {

@@ -214,6 +214,28 @@ class ConferenceControl {
   // Leaves the room at the next tick; the ports are released once the media side let go.
   virtual Result<void, ControlError> RemoveParticipant(std::string_view room_id_or_alias,
                                                        std::string_view participant_id) = 0;
+  // The operator removes the participant (the control API's kick): as RemoveParticipant,
+  // and the participant's signalling adapter is told to end its call (SetCallEnder).
+  // Adapters whose own call ended keep calling RemoveParticipant, which never calls back.
+  virtual Result<void, ControlError> KickParticipant(std::string_view room_id_or_alias,
+                                                     std::string_view participant_id) {
+    return RemoveParticipant(room_id_or_alias, participant_id);
+  }
+  // How the core tells a signalling adapter that it removed one of the adapter's
+  // participants on its own (KickParticipant, DeleteRoom), so that the adapter hangs up
+  // the call (BYE, CANCEL, RELEASE COMPLETE) or forgets the endpoint: the room's canonical
+  // id, the participant id, and why, for people ("removed by the operator", "the room was
+  // deleted"). The participant is already gone from the core: the adapter's later
+  // RemoveParticipant answers kNotFound, and participant.left was emitted once.
+  //
+  // One ender per protocol (ParticipantRequest::protocol: "sip", "h323", "rtp"...);
+  // setting it again replaces it, an empty function removes it. Enders are called on the
+  // thread that kicked or deleted, outside the core's locks; an adapter living on another
+  // thread (or that must not be re-entered from inside a control call) posts the hang-up
+  // to its own thread and must not block on the core there.
+  using CallEnder =
+      std::function<void(const std::string& room_id, const std::string& participant_id, const std::string& reason)>;
+  virtual void SetCallEnder(std::string_view protocol, CallEnder ender) { (void)protocol, (void)ender; }
   // A keyframe asked for out of band (SIP INFO picture_fast_update, H.245 videoFastUpdate):
   // the participant's output sends one, within the output's keyframe interval.
   virtual Result<void, ControlError> RequestKeyframe(std::string_view room_id_or_alias,
@@ -304,8 +326,9 @@ class ConferenceControl {
     (void)room_id_or_alias, (void)changes;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot change rooms"});
   }
-  // Ends every participant's session in the room and the room. kConflict when the room was
-  // deleted already (recently), kNotFound when it never existed.
+  // Ends every participant's session in the room and the room; each participant's adapter
+  // is told to end its call (SetCallEnder). kConflict when the room was deleted already
+  // (recently), kNotFound when it never existed.
   virtual Result<void, ControlError> DeleteRoom(std::string_view room_id_or_alias) {
     (void)room_id_or_alias;
     return MakeUnexpected(ControlError{ControlError::Kind::kInternal, "this core cannot delete rooms"});

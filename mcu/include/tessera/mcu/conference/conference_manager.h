@@ -46,6 +46,9 @@ class ConferenceManager {
   Result<ParticipantResult, ControlError> UpdateParticipant(std::string_view room, std::string_view participant_id,
                                                             const ParticipantRequest& request);
   Result<void, ControlError> RemoveParticipant(std::string_view room, std::string_view participant_id);
+  // RemoveParticipant, then the participant's call ender (conference_manager_api.cc).
+  Result<void, ControlError> KickParticipant(std::string_view room, std::string_view participant_id);
+  void SetCallEnder(std::string_view protocol, ConferenceControl::CallEnder ender);
   Result<void, ControlError> RequestKeyframe(std::string_view room, std::string_view participant_id);
   Result<void, ControlError> PinParticipant(std::string_view room, std::string_view participant_id, int position);
   Result<bool, ControlError> CheckPin(std::string_view room, std::string_view pin) const;
@@ -128,6 +131,9 @@ class ConferenceManager {
   void StartWatch(const std::string& room_id);
   void EmitParticipant(const char* type, const std::string& room, const std::string& id,
                        const ParticipantRequest& request) const;
+  // Calls the ender of `protocol`, if one is set; never with mutex_ held.
+  void EndCall(const std::string& protocol, const std::string& room, const std::string& id,
+               const std::string& reason) const;
   // kBadRequest unless the settings' layout (if set) is a known name.
   Result<void, ControlError> CheckSettings(const RoomSettings& settings) const;
   // mutex_ held: kConflict if an id or alias of `settings` names another room than `self`.
@@ -148,6 +154,11 @@ class ConferenceManager {
   uint64_t next_participant_ = 1;                    // guarded by mutex_
   std::vector<std::unique_ptr<Room>> stopped_late_;  // deleted rooms whose strands were slow; guarded by mutex_
   std::vector<std::string> deleted_;                 // recently deleted room ids, bounded; guarded by mutex_
+
+  // The signalling adapters' call enders by protocol; their own mutex, so that an ender is
+  // copied out and called with no lock held.
+  mutable std::mutex enders_mutex_;
+  std::map<std::string, ConferenceControl::CallEnder, std::less<>> enders_;  // guarded by enders_mutex_
 
   // Made in the constructor and ended in Stop; a room's streams end before the room does
   // (DeleteRoom, Stop), and StartStream/StopStream use a room under mutex_ only.

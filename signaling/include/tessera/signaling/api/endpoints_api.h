@@ -13,10 +13,16 @@
 // endpoint, 403 locked room, 503 + Retry-After full or not available, 409 conflict, 500
 // internal. The body limit (413) is the HTTP server's.
 //
-// Thread: the control io_context thread (router handlers run there); not thread-safe.
+// An endpoint the core removes on its own (a kick, its room deleted: ConferenceControl::
+// SetCallEnder, "rtp") is forgotten here too: GET and DELETE then answer 404.
+//
+// Thread: the control io_context thread (router handlers run there); the call ender may
+// come from any thread (the table has its own mutex).
 
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "tessera/mcu/control.h"
@@ -30,7 +36,8 @@ http::Response ControlErrorResponse(const mcu::ControlError& error);
 class EndpointsApi {
  public:
   // `control` is not owned and must outlive this object and the router.
-  explicit EndpointsApi(mcu::ConferenceControl& control) : control_(control) {}
+  explicit EndpointsApi(mcu::ConferenceControl& control);
+  ~EndpointsApi();
   EndpointsApi(const EndpointsApi&) = delete;
   EndpointsApi& operator=(const EndpointsApi&) = delete;
 
@@ -46,13 +53,14 @@ class EndpointsApi {
     std::string room_id;  // canonical
     std::string local_sdp;
   };
-  // The endpoint `id` if it belongs to `room` (by id or alias); nullptr otherwise.
-  const Endpoint* Find(const std::string& room, const std::string& id) const;
+  // The endpoint `id` if it belongs to `room` (by id or alias).
+  std::optional<Endpoint> Find(const std::string& room, const std::string& id) const;
 
   // Passed in (not owned).
   mcu::ConferenceControl& control_;
   // Owned.
-  std::map<std::string, Endpoint, std::less<>> endpoints_;  // by participant id
+  mutable std::mutex mutex_;                                // endpoints_: the call ender may run on another thread
+  std::map<std::string, Endpoint, std::less<>> endpoints_;  // by participant id; guarded by mutex_
   uint64_t next_session_id_ = 1;
 };
 

@@ -10,7 +10,10 @@
 // before anything is answered (AddParticipant allocates the RTP ports the fast start answer
 // and the OpenLogicalChannelAcks carry) with provisional receive-only streams; every change
 // of the H.245 channels (fast start, OLC/Ack, CLC) becomes UpdateParticipant; the call's end
-// (RELEASE COMPLETE, endSessionCommand, a TCP close) RemoveParticipant.
+// (RELEASE COMPLETE, endSessionCommand, a TCP close) RemoveParticipant. The other way
+// round, a participant the core removes on its own (the control API kicks it or deletes
+// its room: ConferenceControl::SetCallEnder, "h323") has its call released here with
+// RELEASE COMPLETE, cause 16 (normal clearing).
 // videoFastUpdatePicture → RequestKeyframe; the other way, while the peer's video channel
 // is open the leg polls TakeKeyframeRequests (the core's PLI/FIR for that video, which many
 // room systems ignore) and sends videoFastUpdatePicture for them. PIN rooms: the
@@ -79,6 +82,8 @@ class H323Conference final : public H323EndpointHandler {
  private:
   class Leg;
   void Forget(uint64_t id);
+  // The core removed `participant_id`: release its call (if it is still up).
+  void EndCallOf(const std::string& participant_id, const std::string& why);
 
   // Passed in (not owned).
   mcu::ConferenceControl& control_;
@@ -86,6 +91,8 @@ class H323Conference final : public H323EndpointHandler {
   // Owned.
   H323ConferenceOptions options_;
   std::map<uint64_t, std::unique_ptr<Leg>> legs_;  // by H323Connection::id()
+  // Tasks posted by the call ender check it: they do nothing once this is destroyed.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace tessera::signaling::h323

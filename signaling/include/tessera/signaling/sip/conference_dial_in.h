@@ -27,7 +27,10 @@
 // change) → sdp::PlanUpdate → UpdateParticipant → answer, or 488/503/500 leaving the session
 // as it was; INFO picture_fast_update → RequestKeyframe; DTMF goes to the options' sink
 // (for PIN entry later); BYE, CANCEL, session-timer expiry and every other end →
-// RemoveParticipant.
+// RemoveParticipant. The other way round, when the core removes a participant on its own
+// (the control API kicks it or deletes its room: ConferenceControl::SetCallEnder, "sip"),
+// its call is ended here with BYE, or CANCEL while a dial-out still rings; this needs the
+// options' io_context (the hang-up is posted there).
 //
 // Thread: the control io_context thread (it is the user agent's handler and the calls'
 // observer). Destroy it after the user agent has stopped.
@@ -93,6 +96,8 @@ class ConferenceDialIn final : public UserAgentHandler {
  private:
   class Leg;
   void Forget(uint64_t call_id);
+  // The core removed `participant_id`: hang its call up (if it is still up).
+  void EndCallOf(const std::string& participant_id, const std::string& why);
 
   // Passed in (not owned).
   mcu::ConferenceControl& control_;
@@ -102,6 +107,8 @@ class ConferenceDialIn final : public UserAgentHandler {
   std::unique_ptr<SourceRateLimiter> wrong_pins_;  // null = no limit
   uint64_t next_session_id_ = 1;
   uint64_t refused_for_wrong_pins_ = 0;
+  // Tasks posted by the call ender check it: they do nothing once this is destroyed.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace tessera::signaling::sip
