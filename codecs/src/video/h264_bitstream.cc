@@ -375,6 +375,10 @@ std::optional<SliceHeaderInfo> ReadSliceHeader(FieldReader& f, uint8_t nal_heade
   const uint8_t nal_type = NalTypeOf(nal_header);
   const bool reference = (nal_header & 0x60) != 0;
   h.idr = nal_type == kNalIdr;
+  // Values ParseSps never returns, refused so hand-made ones cannot overflow a shift below.
+  if (sps.log2_max_frame_num < 4 || sps.log2_max_frame_num > 16 || sps.log2_max_pic_order_cnt_lsb < 4 ||
+      sps.log2_max_pic_order_cnt_lsb > 16)
+    return std::nullopt;
   uint32_t v = 0;
   const uint32_t pic_size_in_mbs = static_cast<uint32_t>(sps.width_mbs) * static_cast<uint32_t>(sps.height_mbs);
   if (pic_size_in_mbs == 0 || !f.Ue(h.first_mb_in_slice, pic_size_in_mbs - 1)) return std::nullopt;
