@@ -6,6 +6,10 @@
 // OpenH264 writes every layer of a frame into one buffer, back to back, each NAL unit with
 // a 4-byte start code; that buffer is returned as the access unit when the layers are
 // contiguous (they are, in 2.x), otherwise they are gathered into an owned buffer.
+//
+// Its statistics do not carry the quantizer (the average QP of SEncoderStatistics stays 0),
+// so last_qp is read back from the slice headers just written: a few dozen bytes per slice,
+// with the SPS/PPS remembered from the last keyframe.
 #include "video/openh264_video_encoder.h"
 
 #include <wels/codec_api.h>
@@ -13,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "tessera/codecs/video/h264_bitstream.h"
 #include "video/openh264_log.h"
 
 namespace tessera::codecs {
@@ -140,6 +145,7 @@ class OpenH264VideoEncoder final : public VideoEncoder {
       return frame;
     }
     frame.data = Gather(info);
+    stats_.last_qp = h264::ReadAccessUnitQp(frame.data, parameter_sets_).value_or(-1);
     frame.keyframe = info.eFrameType == videoFrameTypeIDR;
     if (frame.keyframe) {
       ++stats_.keyframes;
@@ -206,7 +212,8 @@ class OpenH264VideoEncoder final : public VideoEncoder {
 
   VideoEncoderConfig config_;
   std::unique_ptr<ISVCEncoder, EncoderDeleter> encoder_;
-  std::vector<uint8_t> gathered_;  // only if OpenH264 ever returns non-contiguous layers
+  std::vector<uint8_t> gathered_;       // only if OpenH264 ever returns non-contiguous layers
+  h264::ParameterSets parameter_sets_;  // of the frames written so far, for last_qp
   int64_t frame_count_ = 0;
   bool force_keyframe_ = false;
   VideoEncoderStats stats_;

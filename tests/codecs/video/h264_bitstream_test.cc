@@ -132,6 +132,9 @@ TEST(ParseSps, RefusesOutOfRangeFields) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->width, 1600);
   EXPECT_EQ(ok->height, 16);
+  EXPECT_EQ(ok->log2_max_frame_num, 4);
+  EXPECT_EQ(ok->pic_order_cnt_type, 2);
+  EXPECT_FALSE(ok->separate_colour_plane_flag);
   const auto widest = h264::ParseSps(Bytes{0x67, 0x42, 0xc0, 0x1f, 0xda, 0x00, 0x10, 0x7f, 0x90});
   ASSERT_TRUE(widest);
   EXPECT_EQ(widest->width, 1055 * 16);

@@ -1,10 +1,13 @@
 #pragma once
 // Pure functions over H.264 Annex B bytes (style.md practice 6): split an access unit into
-// NAL units, tell whether it holds an IDR and parameter sets, and read the few SPS fields a
-// receiver must check before decoding (size, profile, level). Every length is checked
-// before it is read; nothing allocates.
+// NAL units, tell whether it holds an IDR and parameter sets, read the few SPS fields a
+// receiver must check before decoding (size, profile, level), and read the quantizer of a
+// picture from its PPS and slice headers (an encoder that does not report it, OpenH264,
+// still has it in its output). Every length is checked before it is read; nothing
+// allocates.
 //
-// Thread safety: stateless functions; an AnnexBReader is a value used by one thread.
+// Thread safety: stateless functions; an AnnexBReader and a ParameterSets are values used
+// by one thread.
 
 #include <array>
 #include <cstddef>
@@ -86,6 +89,53 @@ struct SpsInfo {
   int height_mbs = 0;  // of the frame (interlaced map units already doubled)
   int width = 0;
   int height = 0;
+  // What a slice header needs to be walked (7.3.3).
+  uint8_t log2_max_frame_num = 4;          // 4..16
+  uint8_t pic_order_cnt_type = 0;          // 0..2
+  uint8_t log2_max_pic_order_cnt_lsb = 4;  // 4..16, poc type 0 only
+  bool delta_pic_order_always_zero_flag = false;
+  bool separate_colour_plane_flag = false;
+};
+
+// The fields of a picture parameter set that a slice header depends on, up to
+// redundant_pic_cnt_present_flag (the High profile tail is not read).
+struct PpsInfo {
+  uint8_t pps_id = 0;                     // 0..255
+  uint8_t sps_id = 0;                     // 0..31
+  bool entropy_coding_mode_flag = false;  // CABAC
+  bool bottom_field_pic_order_in_frame_present_flag = false;
+  int num_slice_groups = 1;               // always 1: slice groups (FMO) are refused
+  int num_ref_idx_l0_default_active = 1;  // 1..32
+  int num_ref_idx_l1_default_active = 1;  // 1..32
+  bool weighted_pred_flag = false;
+  uint8_t weighted_bipred_idc = 0;  // 0..2
+  // -(26 + QpBdOffsetY)..25: -26..25 at 8 bits; lower values are accepted for up to 14-bit
+  // streams and checked against the SPS's bit depth when a slice is read.
+  int pic_init_qp_minus26 = 0;
+  int chroma_qp_index_offset = 0;  // -12..12
+  bool redundant_pic_cnt_present_flag = false;
+};
+
+enum class SliceType : uint8_t { kP = 0, kB = 1, kI = 2, kSp = 3, kSi = 4 };
+
+// The slice header of 7.3.3 up to slice_qp_delta. The three flags say which optional
+// syntax structures the header carried (tests use them to show a stream exercised them).
+struct SliceHeaderInfo {
+  uint32_t first_mb_in_slice = 0;
+  SliceType slice_type = SliceType::kP;
+  uint8_t pps_id = 0;
+  uint32_t frame_num = 0;
+  bool idr = false;
+  bool field_pic = false;
+  bool bottom_field = false;
+  int redundant_pic_cnt = 0;
+  int num_ref_idx_l0_active = 0;  // 0 for I and SI slices
+  int num_ref_idx_l1_active = 0;  // 0 unless B
+  bool ref_pic_list_modification = false;
+  bool pred_weight_table = false;
+  bool adaptive_ref_pic_marking = false;
+  // SliceQPY = 26 + pic_init_qp_minus26 + slice_qp_delta: -QpBdOffsetY..51 (0..51 at 8 bits).
+  int qp = 26;
 };
 
 // recovery_frame_cnt of the recovery point message (payload type 6) in an SEI NAL unit
@@ -96,5 +146,33 @@ std::optional<int> ParseRecoveryPointSei(std::span<const uint8_t> nal_unit);
 // Parses an SPS NAL unit (header byte included, emulation prevention bytes in place).
 // nullopt when it is not an SPS, is truncated, or a field is out of the standard's range.
 std::optional<SpsInfo> ParseSps(std::span<const uint8_t> nal_unit);
+
+// Parses a PPS NAL unit (header byte included) up to redundant_pic_cnt_present_flag.
+// nullopt when it is not a PPS, is truncated, a field is out of range, or it uses slice
+// groups (FMO, Baseline-only and unused by real-time encoders: not supported).
+std::optional<PpsInfo> ParsePps(std::span<const uint8_t> nal_unit);
+
+// Walks the header of a coded slice (NAL types 1, 2 and 5; header byte included) with the
+// SPS and PPS it refers to, up to slice_qp_delta. nullopt when the slice names another PPS,
+// is truncated, or any field is out of the standard's range.
+std::optional<SliceHeaderInfo> ParseSliceHeader(std::span<const uint8_t> nal_unit, const SpsInfo& sps,
+                                                const PpsInfo& pps);
+// SliceQPY of ParseSliceHeader.
+std::optional<int> ParseSliceQp(std::span<const uint8_t> nal_unit, const SpsInfo& sps, const PpsInfo& pps);
+
+// The parameter sets seen so far by id, as plain values (about 7 kB, no allocation), so a
+// picture without SPS/PPS is read with those of an earlier keyframe.
+struct ParameterSets {
+  std::array<std::optional<SpsInfo>, 32> sps{};
+  std::array<std::optional<PpsInfo>, 256> pps{};
+};
+
+// The quantizer of the primary picture of one Annex B access unit: the mean SliceQPY of
+// its slices (redundant slices left out), rounded. The mean rather than the first slice's
+// because an encoder may give slices different QPs (a rate control that reacts within the
+// picture); when all share one, as x264 and OpenH264 do, it is that QP. SPS and PPS units
+// in the access unit are parsed and stored in `sets` first. nullopt if no slice header
+// could be read (no slice, unknown or broken parameter sets, broken header).
+std::optional<int> ReadAccessUnitQp(std::span<const uint8_t> annex_b, ParameterSets& sets);
 
 }  // namespace tessera::codecs::h264

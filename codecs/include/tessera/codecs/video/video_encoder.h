@@ -90,8 +90,8 @@ struct VideoEncoderStats {
   uint64_t bytes = 0;
   uint64_t bitrate_changes = 0;
   // The quantizer of the last picture encoded, on the codec's own scale (H.264 0-51, VP8
-  // 0-63, H.263/H.261 1-31); -1 before the first picture or when the library does not say
-  // (OpenH264: its statistics' average QP stays 0 in this version).
+  // 0-63, H.263/H.261 1-31); -1 before the first picture or when it cannot be known.
+  // OpenH264 does not say (its statistics' average QP stays 0): its slice headers are read.
   int last_qp = -1;
 };
 
