@@ -34,12 +34,7 @@ class OutputLayoutsOnTessera : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
       const uint16_t rtp_min = static_cast<uint16_t>(47000 + (http_port % 50) * 20);
-      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 2\n[rtp]\naddress = \"127.0.0.1\"\n"
-             "port_min = " +
-             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
-             "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
-             (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n" +
-             tessera::testing::TestApiTokensToml() +
+      return tessera::testing::ApiTestConfigToml(dir_, http_port, rtp_min, 2) +
              "[[rungs]]\nname = \"720p\"\nwidth = 1280\nheight = 720\nfps = 10\nbitrate_kbps = 800\n"
              "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 10\nbitrate_kbps = 400\n"
              "[[layouts]]\nname = \"left-half\"\ntiles = [ { x = 0, y = 0, width = 0.5, height = 1, fit = \"crop\" } "

@@ -34,12 +34,7 @@ class StreamsOnTessera : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
       const uint16_t rtp_min = static_cast<uint16_t>(46000 + (http_port % 50) * 20);
-      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 2\n[rtp]\naddress = \"127.0.0.1\"\n"
-             "port_min = " +
-             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
-             "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
-             (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n" +
-             tessera::testing::TestApiTokensToml() +
+      return tessera::testing::ApiTestConfigToml(dir_, http_port, rtp_min, 2) +
              "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
              "[[rooms]]\nid = \"1000\"\ndemo_participants = 2\n";
     })) << "tessera did not start";

@@ -49,12 +49,8 @@ class ControlApiOnTessera : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(tessera_.Start(dir_, [&](uint16_t http_port) {
       const uint16_t rtp_min = static_cast<uint16_t>(44000 + (http_port % 50) * 20);
-      return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = 1\n[rtp]\naddress = \"127.0.0.1\"\n"
-             "port_min = " +
-             std::to_string(rtp_min) + "\nport_max = " + std::to_string(rtp_min + 19) +
-             "\n[streaming]\nrecordings_dir = \"" + (dir_.path() / "rec").string() + "\"\nhls_dir = \"" +
-             (dir_.path() / "hls").string() + "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) +
-             "\"\nbody_limit_kib = 4\nevent_history = 16\n" + tessera::testing::TestApiTokensToml() +
+      return tessera::testing::ApiTestConfigToml(dir_, http_port, rtp_min, 1,
+                                                 "body_limit_kib = 4\nevent_history = 16\n") +
              "[[rungs]]\nname = \"360p\"\nwidth = 640\nheight = 360\nfps = 15\nbitrate_kbps = 500\n"
              "[[layouts]]\nname = \"right-half\"\ntiles = [ { x = 0.5, y = 0, width = 0.5, height = 1 } ]\n"
              "[[rooms]]\nid = \"1000\"\naliases = [\"demo\"]\ndemo_participants = 2\n";

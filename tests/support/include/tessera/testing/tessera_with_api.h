@@ -26,6 +26,19 @@
 
 namespace tessera::testing {
 
+// The start of a config for these tests: SIP off, `worker_threads` media threads, 20 RTP
+// ports from `rtp_base` on 127.0.0.1, recordings and HLS under `dir` (rec/, hls/), the API
+// on 127.0.0.1:<http_port> (with `http_extra`, more [http] keys) and the test tokens.
+// Rungs, layouts and rooms follow.
+inline std::string ApiTestConfigToml(const TempDir& dir, uint16_t http_port, uint16_t rtp_base, int worker_threads,
+                                     const std::string& http_extra = {}) {
+  return "[sip]\nudp = \"\"\ntcp = \"\"\n[server]\nworker_threads = " + std::to_string(worker_threads) +
+         "\n[rtp]\naddress = \"127.0.0.1\"\nport_min = " + std::to_string(rtp_base) +
+         "\nport_max = " + std::to_string(rtp_base + 19) + "\n[streaming]\nrecordings_dir = \"" +
+         (dir.path() / "rec").string() + "\"\nhls_dir = \"" + (dir.path() / "hls").string() +
+         "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n" + http_extra + TestApiTokensToml();
+}
+
 class TesseraWithApi {
  public:
   // `config_for(http_port)` gives the config text; it must set [http] listen to
