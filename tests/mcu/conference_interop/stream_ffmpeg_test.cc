@@ -166,9 +166,17 @@ std::vector<double> KeyframeTimes(const std::string& input) {
   return times;
 }
 
-// Decodes every frame; returns ffmpeg's complaints (empty when all decode cleanly).
+// Decodes every frame; returns ffmpeg's complaints (empty when all decode cleanly). Frames
+// keep the file's times and time base (-fps_mode passthrough, -enc_time_base -1): a loaded
+// machine skips late ticks, the average frame rate drops below the rung's, and ffmpeg's
+// null output at 1/<average rate> would put two frames 1/<rung rate> apart on one tick
+// and complain of its own "non monotonically increasing dts", which says nothing of the
+// file. (Seen once under ASan; this cause is inferred, and the message reproduced with
+// a file whose frames sit closer than ffmpeg's output time base.)
 std::string DecodeErrors(const std::string& input) {
-  const auto r = RunProgram({"ffmpeg", "-nostdin", "-v", "error", "-i", input, "-f", "null", "-"}, 60s);
+  const auto r = RunProgram({"ffmpeg", "-nostdin", "-v", "error", "-i", input, "-fps_mode", "passthrough",
+                             "-enc_time_base", "-1", "-f", "null", "-"},
+                            60s);
   if (r.exit_status != 0) return "ffmpeg exit " + std::to_string(r.exit_status.value_or(-1)) + ": " + r.output;
   return r.output;
 }
