@@ -99,7 +99,8 @@ Result<RoomSummary, ControlError> ConferenceManager::CreateRoom(const RoomSettin
   for (const std::string& name : rc.rungs)
     if (std::none_of(config_.rungs.begin(), config_.rungs.end(), [&](const RungConfig& r) { return r.name == name; }))
       return MakeUnexpected(Error(Kind::kBadRequest, "no rung named \"" + name + "\" in the config"));
-  for (const auto& [rung, layout] : rc.output_layouts) {
+  for (const auto& own : rc.output_layouts) {
+    const std::string& rung = own.first;  // named: lambdas cannot capture bindings before clang 16
     const bool offered = rc.rungs.empty() ? std::any_of(config_.rungs.begin(), config_.rungs.end(),
                                                         [&](const RungConfig& r) { return r.name == rung; })
                                           : std::find(rc.rungs.begin(), rc.rungs.end(), rung) != rc.rungs.end();
@@ -144,10 +145,10 @@ Result<RoomSummary, ControlError> ConferenceManager::UpdateRoom(std::string_view
     if (layout) entry->posted_layout.reset();
     if (changes.output_layouts) {
       // The whole set: rungs left out follow the room's layout again.
-      for (const auto& [rung, name] : entry->settings.output_layouts)
+      for (const auto& before : entry->settings.output_layouts)
         if (std::none_of(next.output_layouts.begin(), next.output_layouts.end(),
-                         [&](const auto& o) { return o.first == rung; }))
-          entry->room->SetOutputLayout(rung, std::nullopt);
+                         [&](const auto& o) { return o.first == before.first; }))
+          entry->room->SetOutputLayout(before.first, std::nullopt);
       entry->posted_output_layouts.clear();
       for (const auto& [rung, name] : next.output_layouts)
         entry->room->SetOutputLayout(rung, layouts_.Find(name));
