@@ -245,8 +245,9 @@ void Room::LookForVideoTrouble(rtp::TimePoint now) {
     }
     if (p.video->input) {
       const VideoInputStats& s = p.video->input->stats();
+      // Two seconds in a row: a video joined between keyframes fails until the next one.
       if (uint64_t grew =
-              video_trouble_.Look(p.number, Trouble::kVideoDecode, s.decode_errors + s.depacketize_errors, 5, now)) {
+              video_trouble_.Look(p.number, Trouble::kVideoDecode, s.decode_errors + s.depacketize_errors, 5, now, 2)) {
         EmitTrouble(Trouble::kVideoDecode, p.id,
                     fmt::format("the video of {} does not decode: {} errors in the last second", p.name, grew),
                     {{"stream", "video"}, {"count", std::to_string(grew)}});

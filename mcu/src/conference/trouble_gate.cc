@@ -15,12 +15,16 @@ const char* TroubleCode(Trouble trouble) {
   return "media_errors";
 }
 
-uint64_t TroubleGate::Look(uint64_t subject, Trouble trouble, uint64_t total, uint64_t threshold,
-                           Clock::time_point now) {
+uint64_t TroubleGate::Look(uint64_t subject, Trouble trouble, uint64_t total, uint64_t threshold, Clock::time_point now,
+                           int looks) {
   State& s = states_[{subject, trouble}];  // one node per subject and kind, made on its first look
   const uint64_t grew = total > s.last_total ? total - s.last_total : 0;
   s.last_total = total;
-  if (grew == 0 || grew < threshold) return 0;
+  if (grew == 0 || grew < threshold) {
+    s.streak = 0;
+    return 0;
+  }
+  if (++s.streak < looks) return 0;
   if (s.reported && now - s.reported_at < quiet_) return 0;
   s.reported = true;
   s.reported_at = now;

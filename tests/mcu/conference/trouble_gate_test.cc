@@ -43,6 +43,20 @@ TEST(TroubleGate, SubjectsAndKindsAreSeparateAndForgottenSubjectsStartOver) {
   EXPECT_EQ(gate.Look(2, Trouble::kSrtpAudio, 40, 10, t0 + 1s), 0u);
 }
 
+TEST(TroubleGate, ABlipOfOneLookIsQuietWhenTwoInARowAreAsked) {
+  TroubleGate gate(30s);
+  const Clock::time_point t0{};
+  // One bad second (a video joined between keyframes), then clean.
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 22, 5, t0 + 1s, 2), 0u);
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 22, 5, t0 + 2s, 2), 0u);
+  // Bad, clean, bad: never two in a row.
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 40, 5, t0 + 3s, 2), 0u);
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 41, 5, t0 + 4s, 2), 0u);
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 60, 5, t0 + 5s, 2), 0u);
+  // Two in a row: reported, with the last second's growth.
+  EXPECT_EQ(gate.Look(4, Trouble::kVideoDecode, 80, 5, t0 + 6s, 2), 20u);
+}
+
 TEST(TroubleGate, CodesAreStable) {
   EXPECT_STREQ(TroubleCode(Trouble::kVideoDecode), "video_decode_errors");
   EXPECT_STREQ(TroubleCode(Trouble::kSrtpAudio), "srtp_auth_failures");

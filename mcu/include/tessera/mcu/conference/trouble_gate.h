@@ -32,14 +32,18 @@ class TroubleGate {
 
   // `subject`: a participant's number or an output's id; `total`: the counter now. Returns
   // how much it grew since the last look when that is worth an event (at least
-  // `threshold`, and nothing reported for this subject and kind in the last `quiet`), else 0.
-  uint64_t Look(uint64_t subject, Trouble trouble, uint64_t total, uint64_t threshold, Clock::time_point now);
+  // `threshold` in each of the last `looks` looks, and nothing reported for this subject
+  // and kind in the last `quiet`), else 0. More than one look keeps a blip quiet: a video
+  // joined between keyframes fails to decode until the next one, which is normal.
+  uint64_t Look(uint64_t subject, Trouble trouble, uint64_t total, uint64_t threshold, Clock::time_point now,
+                int looks = 1);
   // The subject is gone (participant left, output closed): its state goes with it.
   void Forget(uint64_t subject);
 
  private:
   struct State {
     uint64_t last_total = 0;
+    int streak = 0;  // consecutive looks that grew by the threshold
     bool reported = false;
     Clock::time_point reported_at{};
   };
