@@ -240,7 +240,7 @@ void Room::OnActiveSpeaker(uint32_t number) {
 VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& base_key, const std::string& for_whom) {
   // A rung with a layout of its own encodes another picture: never shared with an output
   // of equal settings that shows the room's.
-  std::string view = ViewOf(choice);
+  std::string view = ViewOf(choice.rung);
   const std::string key = view.empty() ? base_key : base_key + "|layout@" + view;
   auto it = outputs_.find(key);
   if (it == outputs_.end()) {

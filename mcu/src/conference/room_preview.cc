@@ -28,7 +28,7 @@ void Room::TakePreview(mixer::Size size, std::optional<mixer::LayoutSpec> asked,
                                     rung = std::move(rung)] {
     I420Buffer picture;
     // The rung's own view, or the room's when the rung follows the room's layout.
-    const std::string view_name = !rung.empty() && rung_layouts_.contains(rung) ? rung : std::string();
+    const std::string view_name = ViewOf(rung);
     const auto view = views_.find(view_name);
     if (!asked && view != views_.end() && view->second.composed) {
       const I420View c = view->second.canvas.const_view();

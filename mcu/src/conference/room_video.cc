@@ -124,8 +124,8 @@ void Room::RebuildScene() {
   }
 }
 
-std::string Room::ViewOf(const OutputChoice& choice) const {
-  return !choice.rung.empty() && rung_layouts_.contains(choice.rung) ? choice.rung : std::string();
+std::string Room::ViewOf(const std::string& rung) const {
+  return !rung.empty() && rung_layouts_.contains(rung) ? rung : std::string();
 }
 
 const mixer::LayoutSpec& Room::SpecOfView(const std::string& view) const {

@@ -187,9 +187,9 @@ class Room {
   // The output for `choice` (made if new, counted as one more subscriber), or null. `key`
   // is OutputKey(choice); outputs of a rung with a layout of its own get a key of their own.
   VideoOutput* AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom);
-  // The view an output of `choice` shows: its rung's name when the rung has a layout of its
+  // The view the outputs of rung `rung` show: the rung's name when it has a layout of its
   // own, else "" (the room's layout).
-  std::string ViewOf(const OutputChoice& choice) const;
+  std::string ViewOf(const std::string& rung) const;
   const mixer::LayoutSpec& SpecOfView(const std::string& view) const;
   // The rung's outputs changed view: their subscribers and taps move to outputs for it.
   void MoveRungToItsView(const std::string& rung);
