@@ -1,11 +1,14 @@
 #include "conference_harness.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
 
 #include "tessera/testing/ports.h"
 
@@ -16,18 +19,35 @@ namespace {
 using namespace std::chrono_literals;
 using tessera::testing::Subprocess;
 
-// True once something else holds the UDP port (the receiver's ffmpeg bound it).
-bool WaitUdpBound(uint16_t port, std::chrono::milliseconds timeout) {
+// The inodes of the UDP sockets bound to `port` (any address), from /proc/net/udp.
+std::set<std::string> UdpSocketInodes(uint16_t port) {
+  std::set<std::string> inodes;
+  std::ifstream table("/proc/net/udp");
+  std::string line;
+  std::getline(table, line);  // the header
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    if (local.size() > 5 && local.ends_with(wanted)) inodes.insert(inode);
+  }
+  return inodes;
+}
+
+// True once process `pid` itself holds a UDP socket on `port`: merely "someone holds it"
+// would also be true when another process took the port and ffmpeg failed to bind it.
+bool WaitUdpHeldBy(pid_t pid, uint16_t port, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::filesystem::path fds = "/proc/" + std::to_string(pid) + "/fd";
   while (std::chrono::steady_clock::now() < deadline) {
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    const bool taken = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0;
-    close(fd);
-    if (taken) return true;
+    const auto inodes = UdpSocketInodes(port);
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(fds, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string target = std::filesystem::read_symlink(it->path(), ec).string();
+      if (!ec && target.starts_with("socket:[") && inodes.contains(target.substr(8, target.size() - 9))) return true;
+    }
     std::this_thread::sleep_for(20ms);  // polling a condition with a deadline, not a guess
   }
   return false;
@@ -63,11 +83,18 @@ void AddRtpOutput(std::vector<std::string>& argv, const std::string& srtp_key, u
 
 }  // namespace
 
-// An even port (RTP; its successor is normally free for RTCP).
 uint16_t FreeEvenPort() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  static std::mutex mutex;
+  static std::set<uint16_t> handed_out;
+  std::lock_guard lock(mutex);
+  for (int attempt = 0; attempt < 100; ++attempt) {
     const uint16_t p = static_cast<uint16_t>(tessera::testing::FreeUdpPort() & ~1u);
-    if (p > 1024) return p;
+    if (p <= 1024 || handed_out.contains(p)) continue;
+    // Both halves must be free now: ffmpeg binds p + 1 for RTCP and fails if it cannot.
+    tessera::testing::BoundSocket rtp("127.0.0.1", p, false), rtcp("127.0.0.1", p + 1, false);
+    if (!rtp.ok() || !rtcp.ok()) continue;
+    handed_out.insert(p);
+    return p;
   }
   return 0;
 }
@@ -99,8 +126,11 @@ std::unique_ptr<Subprocess> StartSender(const SenderSpec& spec, uint16_t video_p
   return Subprocess::Start(argv);
 }
 
-std::unique_ptr<Subprocess> StartRecorder(const std::filesystem::path& dir, const std::string& name,
-                                          uint16_t video_port, uint16_t audio_port, int record_seconds) {
+namespace {
+
+std::unique_ptr<Subprocess> StartRecorderOn(const std::filesystem::path& dir, const std::string& name,
+                                            uint16_t video_port, uint16_t audio_port, int record_seconds,
+                                            std::string* error) {
   const auto sdp = dir / (name + ".sdp");
   std::ofstream(sdp) << "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=receiver\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                      << "m=video " << video_port << " RTP/AVP 96\r\n"
@@ -113,9 +143,27 @@ std::unique_ptr<Subprocess> StartRecorder(const std::filesystem::path& dir, cons
                                      "file,udp,rtp", "-i", sdp.string(), "-t", std::to_string(record_seconds), "-map",
                                      "0:v", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y",
                                      video, "-map", "0:a", "-t", std::to_string(record_seconds), "-ac", "1", "-ar",
-                                     "48000", "-y", audio});
-  if (!recorder || !WaitUdpBound(video_port, 5s) || !WaitUdpBound(audio_port, 5s)) return nullptr;
-  return recorder;
+                                     "48000", "-y", audio},
+                                    {}, error);
+  if (!recorder) return nullptr;
+  if (WaitUdpHeldBy(recorder->pid(), video_port, 5s) && WaitUdpHeldBy(recorder->pid(), audio_port, 5s))
+    return recorder;
+  recorder->WaitForExit(1s);
+  *error = "ffmpeg did not hold ports " + std::to_string(video_port) + "/" + std::to_string(audio_port) + ": " +
+           recorder->output();
+  return nullptr;
+}
+
+}  // namespace
+
+Recorder StartRecorder(const std::filesystem::path& dir, const std::string& name, int record_seconds) {
+  Recorder r;
+  for (int attempt = 0; attempt < 3 && !r.process; ++attempt) {
+    r.video_port = FreeEvenPort();
+    r.audio_port = FreeEvenPort();
+    r.process = StartRecorderOn(dir, name, r.video_port, r.audio_port, record_seconds, &r.error);
+  }
+  return r;
 }
 
 MediaStreamRequest H264Stream(uint16_t remote_port, bool receive, bool send) {
@@ -212,12 +260,13 @@ ConferenceHarness::Sender ConferenceHarness::AddSender(const SenderSpec& spec,
 
 ConferenceHarness::Receiver ConferenceHarness::AddReceiver(const std::string& name, int tone_hz, int record_seconds) {
   Receiver r;
-  const uint16_t video_port = FreeEvenPort();
-  const uint16_t audio_port = FreeEvenPort();
   r.video = dir() / (name + ".yuv");
   r.audio = dir() / (name + ".wav");
-  r.recorder = StartRecorder(dir(), name, video_port, audio_port, record_seconds);
-  if (!r.recorder) return r;
+  auto recorder = StartRecorder(dir(), name, record_seconds);
+  if (!recorder) return r;
+  r.recorder = std::move(recorder.process);
+  const uint16_t video_port = recorder.video_port;
+  const uint16_t audio_port = recorder.audio_port;
 
   ParticipantRequest request;
   request.display_name = name;

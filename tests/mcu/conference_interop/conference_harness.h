@@ -86,11 +86,22 @@ class ConferenceHarness {
 // codec) to 127.0.0.1 video_port/audio_port; video_port 0 = audio only.
 std::unique_ptr<tessera::testing::Subprocess> StartSender(const SenderSpec& spec, uint16_t video_port,
                                                           uint16_t audio_port, int seconds);
-// Starts ffmpeg recording what arrives on video_port (H.264 PT 96) and audio_port (Opus PT
-// 111) as raw I420 and 48 kHz mono WAV; returns once it holds both ports (null if not).
-std::unique_ptr<tessera::testing::Subprocess> StartRecorder(const std::filesystem::path& dir, const std::string& name,
-                                                            uint16_t video_port, uint16_t audio_port,
-                                                            int record_seconds);
+// ffmpeg recording what arrives on video_port (H.264 PT 96) and audio_port (Opus PT 111)
+// to <dir>/<name>.yuv (raw I420) and <name>.wav (48 kHz mono).
+struct Recorder {
+  std::unique_ptr<tessera::testing::Subprocess> process;  // null if it never held its ports
+  uint16_t video_port = 0;
+  uint16_t audio_port = 0;
+  std::string error;  // why it did not start: ffmpeg's own words
+  explicit operator bool() const { return process != nullptr; }
+  tessera::testing::Subprocess* operator->() const { return process.get(); }
+};
+// Starts the recorder on ports it picks, and returns once ffmpeg holds both. A picked
+// port can be taken by another process before ffmpeg binds it (tests run in parallel), so
+// it tries fresh ports up to three times.
+Recorder StartRecorder(const std::filesystem::path& dir, const std::string& name, int record_seconds);
+// An even UDP port whose successor (RTCP) is free too, never handed out twice by this
+// process.
 uint16_t FreeEvenPort();
 
 // Reads frame `index` of a raw I420 file; empty if absent.

@@ -109,11 +109,9 @@ TEST_F(EndpointsApiTest, FfmpegFeedsAddedByOfferAreMixedForAnFfmpegRecorder) {
                                   AnswerPort(green->body, "video"), AnswerPort(green->body, "audio"), 30);
   ASSERT_TRUE(red_sender && green_sender) << "ffmpeg is needed";
 
-  const uint16_t video_port = FreeEvenPort();
-  const uint16_t audio_port = FreeEvenPort();
-  auto recorder = StartRecorder(temp_.path(), "recorder", video_port, audio_port, 5);
-  ASSERT_TRUE(recorder);
-  auto viewer = Post("r1", Offer("recvonly", video_port, audio_port, "opus"));
+  auto recorder = StartRecorder(temp_.path(), "recorder", 5);
+  ASSERT_TRUE(recorder) << recorder.error;
+  auto viewer = Post("r1", Offer("recvonly", recorder.video_port, recorder.audio_port, "opus"));
   ASSERT_TRUE(viewer);
   ASSERT_EQ(viewer->status, 201) << viewer->body;
   EXPECT_NE(viewer->body.find("a=sendonly"), std::string::npos) << viewer->body;

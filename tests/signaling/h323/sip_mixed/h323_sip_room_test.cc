@@ -51,11 +51,10 @@ TEST_F(H323AndSipInOneRoom, TheH323AndTheSipParticipantReceiveEachOthersPictureA
       harness::StartSender({"Red", "0xFF0000", 440, codecs::CodecId::kOpus}, softphone::SdpMediaPort(*answer, "video"),
                            softphone::SdpMediaPort(*answer, "audio"), 40);
   ASSERT_TRUE(red) << "ffmpeg is needed";
-  const uint16_t video = harness::FreeEvenPort(), audio = harness::FreeEvenPort();
   constexpr int kRecordSeconds = 14;
-  auto recorder = harness::StartRecorder(temp_.path(), "recorder", video, audio, kRecordSeconds);
-  ASSERT_TRUE(recorder);
-  ASSERT_TRUE(AddEndpoint("r2", EndpointOffer(video, audio, "recvonly")));
+  auto recorder = harness::StartRecorder(temp_.path(), "recorder", kRecordSeconds);
+  ASSERT_TRUE(recorder) << recorder.error;
+  ASSERT_TRUE(AddEndpoint("r2", EndpointOffer(recorder.video_port, recorder.audio_port, "recvonly")));
 
   // baresip calls r1.
   softphone::BaresipOptions options;

@@ -76,14 +76,16 @@ class BaresipWithTessera : public testing::SoftphoneFixture {
   // A receive-only ffmpeg endpoint added through the HTTP API, recording the room's mix
   // for `seconds` to recorder.yuv/recorder.wav; null (and a failure) if it could not join.
   std::unique_ptr<Subprocess> AddRecorder(int seconds) {
-    const uint16_t video = FreeEvenPort(), audio = FreeEvenPort();
-    auto recorder = StartRecorder(temp_.path(), "recorder", video, audio, seconds);
-    if (!recorder) return nullptr;
-    std::string offer = EndpointOffer(video, audio, "opus");
+    auto recorder = StartRecorder(temp_.path(), "recorder", seconds);
+    if (!recorder) {
+      ADD_FAILURE() << "the recorder did not start: " << recorder.error;
+      return nullptr;
+    }
+    std::string offer = EndpointOffer(recorder.video_port, recorder.audio_port, "opus");
     for (size_t p; (p = offer.find("a=sendonly")) != std::string::npos;)
       offer.replace(p, 10, "a=recvonly");
     if (!AddEndpoint("r1", offer)) return nullptr;
-    return recorder;
+    return std::move(recorder.process);
   }
 
   // Polls the phone's decoded pictures (bounded) until one shows every colour wanted.
