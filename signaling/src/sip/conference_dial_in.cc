@@ -10,6 +10,7 @@
 #include "tessera/base/log.h"
 #include "tessera/signaling/sdp/local_address.h"
 #include "tessera/signaling/sdp/offer_answer.h"
+#include "tessera/signaling/sip/headers.h"
 
 namespace tessera::signaling::sip {
 namespace {
@@ -171,7 +172,8 @@ class ConferenceDialIn::Leg final : public CallObserver, public PinLobby::Host {
   void EndForCore(const std::string& why) {
     TLOG_INFO(kLog, "call {}: ending, {}", call_->id(), why);
     ended_by_core_ = true;
-    call_->Hangup();
+    // Q.850 cause 16, normal call clearing, as H.323's RELEASE COMPLETE says it.
+    call_->Hangup("Q.850;cause=16;text=\"" + QuoteString(why) + "\"");
   }
 
   void Detach() {

@@ -378,15 +378,16 @@ void InviteSession::Reject(int status, std::string reason, std::optional<std::ch
   End(CallEnd::Reason::kRejected, status, r.reason);
 }
 
-void InviteSession::Hangup() {
+void InviteSession::Hangup(std::string reason) {
   if (!alive()) return;
+  hangup_reason_ = std::move(reason);
   switch (state_) {
     case CallState::kIncoming:
       Reject(480, "Temporarily Unavailable", std::nullopt);
       return;
     case CallState::kCalling:
       cancel_requested_ = true;
-      if (invite_client_) core_->transactions().Cancel(invite_client_);
+      if (invite_client_) core_->transactions().Cancel(invite_client_, {}, hangup_reason_);
       End(CallEnd::Reason::kLocalHangup, 0, "cancelled before the answer");
       return;
     case CallState::kConnecting:

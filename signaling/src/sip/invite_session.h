@@ -74,7 +74,7 @@ class InviteSession final : public Call, public std::enable_shared_from_this<Inv
   bool Update(std::string sdp) override;
   void AnswerOffer(std::string sdp) override;
   void RejectOffer(int status, std::string warning = {}) override;
-  void Hangup() override;
+  void Hangup(std::string reason = {}) override;
 
  private:
   enum class Offer : uint8_t {
@@ -176,6 +176,7 @@ class InviteSession final : public Call, public std::enable_shared_from_this<Inv
   DialOptions dial_;
   TransactionLayer::ClientId invite_client_ = 0;
   bool cancel_requested_ = false;
+  std::string hangup_reason_;  // Reason header for our BYE or CANCEL (Hangup)
   int auth_attempts_ = 0;
   bool retried_422_ = false;
   std::string ack_bytes_;

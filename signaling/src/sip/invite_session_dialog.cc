@@ -384,6 +384,7 @@ void InviteSession::SendBye(CallEnd::Reason reason, int status, std::string deta
     Message bye = dialog_->CreateRequest(Method::kBye);
     core_->DecorateRequest(bye);
     if (reason == CallEnd::Reason::kSessionExpired) bye.AddHeader("Reason", "SIP;cause=408;text=\"Session expired\"");
+    if (reason == CallEnd::Reason::kLocalHangup && !hangup_reason_.empty()) bye.AddHeader("Reason", hangup_reason_);
     SendInDialog(std::move(bye), {});
   }
   End(reason, status, std::move(detail));

@@ -53,6 +53,7 @@ struct TransactionLayer::Client {
   bool got_provisional = false;
   bool cancel_requested = false;
   ClientCallbacks cancel_callbacks;
+  std::string cancel_reason;  // Reason header value for the CANCEL, if any
 };
 
 struct TransactionLayer::Server {
@@ -211,7 +212,7 @@ const Message* TransactionLayer::ClientRequest(ClientId id) const {
   return it == clients_.end() ? nullptr : &it->second->request;
 }
 
-void TransactionLayer::Cancel(ClientId invite, ClientCallbacks callbacks) {
+void TransactionLayer::Cancel(ClientId invite, ClientCallbacks callbacks, std::string reason) {
   auto it = clients_.find(invite);
   if (it == clients_.end()) return;
   Client& c = *it->second;
@@ -219,6 +220,7 @@ void TransactionLayer::Cancel(ClientId invite, ClientCallbacks callbacks) {
   if (c.state != Client::State::kCalling && c.state != Client::State::kProceeding) return;  // already final
   c.cancel_requested = true;
   c.cancel_callbacks = std::move(callbacks);
+  c.cancel_reason = std::move(reason);
   if (c.got_provisional) SendCancelNow(c);
 }
 
@@ -232,6 +234,7 @@ void TransactionLayer::SendCancelNow(Client& invite) {
   cancel.to = invite.request.to;
   cancel.call_id = invite.request.call_id;
   cancel.cseq = CSeq{invite.request.cseq.number, "CANCEL"};
+  if (!invite.cancel_reason.empty()) cancel.AddHeader("Reason", invite.cancel_reason);
   StartClient(std::move(cancel), invite.destination, std::move(invite.cancel_callbacks));
 }
 

@@ -547,6 +547,9 @@ TEST_F(TesseraKick, DeletingTheRoomCancelsADialOutThatStillRings) {
   const auto r = uas.get();
   EXPECT_EQ(r.exit_status, 0) << r.Explain(sipp_dir_);
   EXPECT_TRUE(process_->WaitForOutput("ending, the room was deleted", 5s)) << process_->output();
+  // The CANCEL says why (RFC 3326), as a BYE would.
+  EXPECT_THAT(testing::ReadFile(sipp_dir_.path() / "messages.log"),
+              HasSubstr("Reason: Q.850;cause=16;text=\"the room was deleted\""));
 }
 
 TEST_F(TesseraSip, MalformedRequestsGet400AndTheServerKeepsServing) {

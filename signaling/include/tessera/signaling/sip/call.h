@@ -124,8 +124,9 @@ class Call {
   virtual void RejectOffer(int status = 488, std::string warning = {}) = 0;
 
   // CANCEL before an answer to our INVITE, a rejection of an unanswered incoming call (480),
-  // or BYE.
-  virtual void Hangup() = 0;
+  // or BYE. `reason`, when given, is the value of a Reason header (RFC 3326) that the BYE or
+  // CANCEL carries, e.g. Q.850;cause=16;text="removed by the operator".
+  virtual void Hangup(std::string reason = {}) = 0;
 };
 
 }  // namespace tessera::signaling::sip

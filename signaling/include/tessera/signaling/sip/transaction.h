@@ -101,8 +101,9 @@ class TransactionLayer {
   // carries on (it still absorbs retransmissions and ACKs non-2xx finals).
   void Forget(ClientId id);
   // Cancels a pending INVITE client transaction (RFC 3261 §9.1): the CANCEL goes out once a
-  // provisional response has arrived, and not at all if a final one comes first.
-  void Cancel(ClientId invite, ClientCallbacks callbacks = {});
+  // provisional response has arrived, and not at all if a final one comes first. `reason`,
+  // if not empty, goes out as the CANCEL's Reason header (RFC 3326).
+  void Cancel(ClientId invite, ClientCallbacks callbacks = {}, std::string reason = {});
   // The request as sent (with our Via); nullptr once the transaction is gone.
   const Message* ClientRequest(ClientId id) const;
 
