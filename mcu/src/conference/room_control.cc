@@ -226,6 +226,16 @@ void Room::LookForAudioTrouble(rtp::TimePoint now) {
                               grew, p.name),
                   {{"stream", "audio"}, {"count", std::to_string(grew)}});
     }
+    if (!p.audio->input) continue;
+    // 5 of 50 frames a second, two seconds in a row: one damaged packet is concealed and
+    // not worth an operator's attention; a stream that keeps failing is (a payload type
+    // mapped to the wrong codec, a broken encoder).
+    if (uint64_t grew =
+            audio_trouble_.Look(p.number, Trouble::kAudioDecode, p.audio->input->stats().decode_errors, 5, now, 2)) {
+      EmitTrouble(Trouble::kAudioDecode, p.id,
+                  fmt::format("the audio of {} does not decode: {} errors in the last second", p.name, grew),
+                  {{"stream", "audio"}, {"count", std::to_string(grew)}});
+    }
   }
 }
 

@@ -11,6 +11,8 @@ const char* TroubleCode(Trouble trouble) {
       return "srtp_auth_failures";
     case Trouble::kVideoEncode:
       return "video_encode_errors";
+    case Trouble::kAudioDecode:
+      return "audio_decode_errors";
   }
   return "media_errors";
 }

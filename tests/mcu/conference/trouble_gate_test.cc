@@ -62,6 +62,7 @@ TEST(TroubleGate, CodesAreStable) {
   EXPECT_STREQ(TroubleCode(Trouble::kSrtpAudio), "srtp_auth_failures");
   EXPECT_STREQ(TroubleCode(Trouble::kSrtpVideo), "srtp_auth_failures");
   EXPECT_STREQ(TroubleCode(Trouble::kVideoEncode), "video_encode_errors");
+  EXPECT_STREQ(TroubleCode(Trouble::kAudioDecode), "audio_decode_errors");
 }
 
 }  // namespace

@@ -351,6 +351,46 @@ TEST_F(ControlApiOnTessera, SrtpWithTheWrongKeyIsReportedAsAnErrorEvent) {
   EXPECT_EQ(Send("DELETE", location).status, 204);
 }
 
+TEST_F(ControlApiOnTessera, AudioThatDoesNotDecodeIsReportedAsAnErrorEvent) {
+  EventClient events;
+  ASSERT_TRUE(events.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
+  // The endpoint maps payload type 111 to Opus, and ffmpeg sends G.711 on it: a
+  // misconfigured phone. Most of those bytes are not valid Opus packets.
+  const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints",
+                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                            "m=audio " +
+                                std::to_string(tessera::testing::FreeUdpPort()) +
+                                " RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=sendonly\r\n",
+                            "application/sdp");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string location = r.headers.at("location");
+  const std::string id = location.substr(location.rfind('/') + 1);
+  const uint16_t rtp_port = AnswerPort(r.body);
+  ASSERT_NE(rtp_port, 0) << r.body;
+  auto ffmpeg = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
+                                   "-i", "sine=frequency=440:sample_rate=8000", "-t", "8", "-c:a", "pcm_mulaw",
+                                   "-payload_type", "111", "-f", "rtp",
+                                   // 20 ms packets: 160 bytes of payload after RTP's 12.
+                                   "rtp://127.0.0.1:" + std::to_string(rtp_port) + "?pkt_size=172"});
+  ASSERT_TRUE(ffmpeg);
+  const auto error = events.NextMatching([](const json& e) { return e["type"] == "error"; }, 15s);
+  ASSERT_TRUE(error) << "no error event; the participant: "
+                     << Send("GET", "/api/v1/rooms/1000/participants/" + id, "", "").body
+                     << "\nffmpeg: " << ffmpeg->output();
+  EXPECT_EQ((*error)["room"], "1000");
+  EXPECT_EQ((*error)["participant"], id);
+  EXPECT_EQ((*error)["data"]["code"], "audio_decode_errors");
+  EXPECT_EQ((*error)["data"]["stream"], "audio");
+  EXPECT_GE(std::stoi((*error)["data"]["count"].get<std::string>()), 5);
+  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr("does not decode"));
+  // The same counter in the participant's statistics.
+  const json stats = Body(Send("GET", "/api/v1/rooms/1000/participants/" + id, "", ""));
+  EXPECT_GE(stats["audio"]["decode_errors"].get<int64_t>(), 10) << stats.dump();
+  ffmpeg->Signal(SIGTERM);
+  ffmpeg->WaitForExit(5s);
+  EXPECT_EQ(Send("DELETE", location).status, 204);
+}
+
 TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {
   uint16_t rtp_port = 0;
   const std::string id = AddEndpoint(&rtp_port);

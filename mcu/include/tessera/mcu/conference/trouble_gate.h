@@ -20,6 +20,7 @@ enum class Trouble : uint8_t {
   kSrtpAudio,    // a participant's audio packets fail SRTP authentication
   kSrtpVideo,    // the same on its video stream
   kVideoEncode,  // an output's encoder fails
+  kAudioDecode,  // a participant's audio does not decode (a wrong codec on its payload type)
 };
 
 const char* TroubleCode(Trouble trouble);  // the event's stable "code"
