@@ -82,6 +82,8 @@ Result<VideoLeg, std::string> BuildVideoLeg(const MediaStreamRequest& s, uint32_
       return MakeUnexpected("cannot send video as " + std::string(codecs::CodecName(s.format.codec)) +
                             " within the endpoint's limits");
     leg.output_key = OutputKey(*leg.choice);
+    // It will NACK what it misses: remember which of its packets carried what.
+    if (s.nack) leg.sent = std::make_unique<SentSequenceMap>(VideoLeg::kResendWindow);
   }
   return leg;
 }

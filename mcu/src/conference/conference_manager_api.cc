@@ -323,6 +323,7 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
       s.frames_encoded = get(c.frames_encoded);
       s.frames_decoded = get(c.frames_decoded);
       s.rtp_packets_sent = get(c.rtp_packets_sent);
+      s.rtp_packets_resent = get(c.rtp_packets_resent);
       s.rtp_packets_received = get(c.rtp_packets_received);
       s.packets_dropped = get(c.packets_dropped);
       s.keyframes_forced = get(c.keyframes_forced);

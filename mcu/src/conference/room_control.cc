@@ -133,6 +133,8 @@ void Room::TakeSnapshot(std::function<void(Snapshot)> done) {
           v.codec = std::string(codecs::CodecName(leg.format.codec));
           v.sending = leg.send;
           v.keyframe_requests_received = leg.keyframe_requests;
+          v.nack_received = leg.nacks_received;
+          v.packets_resent = leg.packets_resent;
           if (leg.output) v.output = leg.output->key();
           if (leg.input) {
             v.receiving = true;

@@ -302,6 +302,7 @@ void Room::AttachVideo(Participant& p) {
   if (!leg.choice) return;
   leg.output = AcquireOutput(*leg.choice, leg.output_key, p.id);
   leg.waiting_keyframe = leg.output != nullptr;
+  if (leg.output && leg.sent) leg.output->history().Enable();
 }
 
 void Room::DetachVideo(Participant& p) {

@@ -1,6 +1,11 @@
 // Room: received packets from the participants' queues into their jitter buffers, RTCP in
-// (reports, keyframe requests, bandwidth) and out (SR/RR + SDES, NACK, PLI/FIR).
+// (reports, keyframe requests, NACKs, bandwidth) and out (SR/RR + SDES, NACK, PLI/FIR).
 #include "tessera/mcu/conference/room.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
 #include "tessera/mcu/rtp/ntp_time.h"
 #include "tessera/mcu/rtp/rtcp_builder.h"
 #include "tessera/mcu/rtp/rtcp_report.h"
@@ -22,6 +27,13 @@ class RtcpHandler final : public rtp::RtcpVisitor {
     Blocks(sr.report_blocks);
   }
   void OnReceiverReport(const rtp::ReceiverReportView& rr) override { Blocks(rr.report_blocks); }
+  void OnNack(const rtp::FeedbackView& fb, const rtp::NackView& nack) override {
+    if (!video_ || !p_.video->link || fb.media_ssrc != p_.video->link->local_ssrc()) return;
+    nack.ForEachLost([this](uint16_t sequence_number) {
+      ++nacked_total;
+      if (nacked_count < nacked.size()) nacked[nacked_count++] = sequence_number;
+    });
+  }
   void OnPli(const rtp::FeedbackView&) override { Keyframe(); }
   void OnFir(const rtp::FeedbackView&, const rtp::FirView&) override { Keyframe(); }
   void OnRemb(const rtp::FeedbackView&, const rtp::RembView& remb) override {
@@ -32,6 +44,11 @@ class RtcpHandler final : public rtp::RtcpVisitor {
   }
 
   int keyframe_requests = 0;
+  // Sequence numbers NACKed in this compound packet (a burst beyond the array is counted
+  // and not resent: the receiver asks again, or for a keyframe).
+  std::array<uint16_t, 128> nacked{};
+  size_t nacked_count = 0;
+  uint64_t nacked_total = 0;
 
  private:
   void Blocks(const rtp::ReportBlocksView& blocks) {
@@ -116,6 +133,40 @@ void Room::HandleRtcp(Participant& p, bool video, std::span<const uint8_t> rtcp,
   const rtp::RtcpCompoundResult result = rtp::ParseRtcpCompound(rtcp, handler);
   if (result.error) counters_.packets_dropped.fetch_add(1, std::memory_order_relaxed);
   if (handler.keyframe_requests > 0 && p.video->output) p.video->output->keyframes().Request();
+  if (handler.nacked_total > 0) {
+    p.video->nacks_received += handler.nacked_total;
+    for (size_t i = 0; i < handler.nacked_count; ++i)
+      Resend(p, handler.nacked[i], arrival);
+  }
+}
+
+void Room::Resend(Participant& p, uint16_t sequence_number, rtp::TimePoint now) {
+  // Older than this, the receiver's jitter buffer has given up on it.
+  constexpr auto kMaxAge = std::chrono::milliseconds(1000);
+  // Duplicate NACKs within a round trip (at least this) cost one resend.
+  constexpr auto kMinInterval = std::chrono::microseconds(10000);
+  VideoLeg& leg = *p.video;
+  if (!leg.sent || !leg.link || !leg.output) return;
+  SentSequenceMap::Entry* entry = leg.sent->Find(sequence_number);
+  // Sent from another output (before a rung change): not held here.
+  if (!entry || entry->output_serial != leg.output->serial()) return;
+  const std::optional<OutputPacketHistory::Packet> packet = leg.output->history().Get(entry->packet_number);
+  if (!packet || now - packet->sent > kMaxAge) return;
+  const auto interval = std::max(leg.link->send_statistics().rtt().value_or(kMinInterval), kMinInterval);
+  if (entry->last_resent && now - *entry->last_resent < interval) return;
+  entry->last_resent = now;
+  rtp::RtpHeader header;
+  header.payload_type = static_cast<uint8_t>(leg.payload_type);
+  header.marker = packet->marker;
+  header.sequence_number = sequence_number;
+  header.timestamp = entry->timestamp;
+  header.ssrc = leg.link->local_ssrc();
+  const size_t header_size = rtp::WriteRtpHeader(header, video_send_buffer_);
+  std::memcpy(video_send_buffer_.data() + header_size, packet->payload.data(), packet->payload.size());
+  if (leg.link->SendRtp(video_send_buffer_, header_size + packet->payload.size())) {
+    ++leg.packets_resent;
+    counters_.rtp_packets_resent.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void Room::SendReports(bool video, rtp::TimePoint now) {

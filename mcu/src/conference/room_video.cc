@@ -315,6 +315,7 @@ double RoomCounters::LatencyPercentile(double fraction) const {
 
 void Room::FanOut(VideoOutput& output, rtp::TimePoint now) {
   const codecs::payload::PayloadArena& payloads = output.payloads();
+  const int64_t first_packet = output.history().Store(payloads, now);
   uint64_t sent = 0;
   for (auto& pp : video_participants_) {
     Participant& p = *pp;
@@ -332,6 +333,8 @@ void Room::FanOut(VideoOutput& output, rtp::TimePoint now) {
       header.marker = payloads.marker(i);
       header.sequence_number = leg.link->NextSequence();
       header.timestamp = timestamp;
+      if (leg.sent)
+        leg.sent->Record(header.sequence_number, output.serial(), first_packet + static_cast<int64_t>(i), timestamp);
       header.ssrc = leg.link->local_ssrc();
       const size_t header_size = rtp::WriteRtpHeader(header, video_send_buffer_);
       std::memcpy(video_send_buffer_.data() + header_size, payload.data(), payload.size());

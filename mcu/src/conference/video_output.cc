@@ -1,6 +1,12 @@
 #include "tessera/mcu/conference/video_output.h"
 
+#include <atomic>
+
 namespace tessera::mcu::conference {
+
+namespace {
+std::atomic<uint64_t> next_output_serial{1};  // 0 is SentSequenceMap's "unused"
+}  // namespace
 
 Result<std::unique_ptr<VideoOutput>, std::string> VideoOutput::Create(const OutputChoice& choice, std::string key) {
   auto encoder = codecs::CreateVideoEncoder(choice.encoder);
@@ -9,7 +15,11 @@ Result<std::unique_ptr<VideoOutput>, std::string> VideoOutput::Create(const Outp
 }
 
 VideoOutput::VideoOutput(const OutputChoice& choice, std::string key, std::unique_ptr<codecs::VideoEncoder> encoder)
-    : choice_(choice), key_(std::move(key)), encoder_(std::move(encoder)), arena_(kMaxPacketsPerFrame, kMaxRtpPayload) {
+    : choice_(choice),
+      key_(std::move(key)),
+      encoder_(std::move(encoder)),
+      arena_(kMaxPacketsPerFrame, kMaxRtpPayload),
+      serial_(next_output_serial.fetch_add(1, std::memory_order_relaxed)) {
   using codecs::CodecId;
   switch (choice.encoder.codec) {
     case CodecId::kH264:

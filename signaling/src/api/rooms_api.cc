@@ -67,6 +67,8 @@ json MediaJson(const mcu::MediaStats& m) {
          {"pli_sent", m.pli_sent},
          {"fir_sent", m.fir_sent},
          {"keyframe_requests_received", m.keyframe_requests_received},
+         {"nack_received", m.nack_received},
+         {"packets_resent", m.packets_resent},
          {"frames_decoded", m.frames_decoded},
          {"decode_errors", m.decode_errors},
          {"srtp_failures", m.srtp_failures}};

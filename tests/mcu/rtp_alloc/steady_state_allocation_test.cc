@@ -13,6 +13,7 @@
 
 #include "tessera/codecs/payload/h264_payload.h"
 #include "tessera/codecs/payload/payload_inspector.h"
+#include "tessera/mcu/conference/retransmission.h"
 #include "tessera/mcu/rtp/audio_jitter_buffer.h"
 #include "tessera/mcu/rtp/rtcp_builder.h"
 #include "tessera/mcu/rtp/rtcp_report.h"
@@ -169,6 +170,39 @@ TEST(SteadyStateAllocation, PacketizingAndKeepingASendHistoryAllocateNothing) {
   Window w;
   run(50);
   EXPECT_EQ(w.count(), 0u);
+}
+
+// The room's way (room_video.cc FanOut, room_rtp.cc Resend): an output keeps each frame's
+// payloads once, each receiver maps its sequence numbers to them, and NACKs are answered
+// from there.
+TEST(SteadyStateAllocation, AnOutputsHistoryAndAReceiversSequenceMapAllocateNothing) {
+  conference::OutputPacketHistory history(1024, 1200);
+  history.Enable();
+  conference::SentSequenceMap map(1024);
+  payload::PayloadArena arena(64, 1200);
+  uint16_t sequence_number = 0;
+  size_t found = 0;
+  auto run = [&](int frames) {
+    for (int f = 0; f < frames; ++f) {
+      arena.Clear();
+      for (int i = 0; i < 20; ++i) {
+        auto space = arena.NextPayload();
+        std::fill_n(space.begin(), 1000, static_cast<uint8_t>(f + i));
+        arena.CommitPayload(1000, i == 19);
+      }
+      const int64_t first = history.Store(arena, Clock::now());
+      for (size_t i = 0; i < arena.size(); ++i)
+        map.Record(sequence_number++, 1, first + static_cast<int64_t>(i), static_cast<uint32_t>(f * 3000));
+      // A NACK for a packet of the frame before.
+      if (auto* entry = map.Find(static_cast<uint16_t>(sequence_number - 25)))
+        if (history.Get(entry->packet_number)) ++found;
+    }
+  };
+  run(2);
+  Window w;
+  run(500);
+  EXPECT_EQ(w.count(), 0u);
+  EXPECT_EQ(found, 501u);  // every frame but the very first, which had no frame before it
 }
 
 }  // namespace

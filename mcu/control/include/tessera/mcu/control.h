@@ -106,6 +106,8 @@ struct MediaStats {
   uint64_t pli_sent = 0;
   uint64_t fir_sent = 0;
   uint64_t keyframe_requests_received = 0;  // PLI/FIR from the endpoint
+  uint64_t nack_received = 0;               // packets the endpoint NACKed (video)
+  uint64_t packets_resent = 0;              // of those, sent again
   uint64_t frames_decoded = 0;
   uint64_t decode_errors = 0;
   uint64_t srtp_failures = 0;
@@ -152,6 +154,7 @@ struct RoomStats {
   uint64_t frames_encoded = 0;
   uint64_t frames_decoded = 0;
   uint64_t rtp_packets_sent = 0;
+  uint64_t rtp_packets_resent = 0;  // video packets sent again for NACKs
   uint64_t rtp_packets_received = 0;
   uint64_t packets_dropped = 0;
   uint64_t keyframes_forced = 0;

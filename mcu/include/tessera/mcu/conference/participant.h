@@ -22,6 +22,7 @@
 #include "tessera/mcu/conference/dtmf_sender.h"
 #include "tessera/mcu/conference/output_selection.h"
 #include "tessera/mcu/conference/prompt_player.h"
+#include "tessera/mcu/conference/retransmission.h"
 #include "tessera/mcu/conference/rtp_link.h"
 #include "tessera/mcu/conference/rung_adapter.h"
 #include "tessera/mcu/conference/video_input.h"
@@ -45,6 +46,8 @@ struct AudioLeg {
 };
 
 struct VideoLeg {
+  static constexpr size_t kResendWindow = 1024;  // packets a NACK can reach back
+
   std::shared_ptr<RtpLink> link;
   std::unique_ptr<VideoInput> input;  // null when the endpoint does not send
   bool send = false;
@@ -57,6 +60,11 @@ struct VideoLeg {
   bool waiting_keyframe = true;   // nothing sent until its output's next keyframe
   RungAdapter bandwidth;           // REMB/TMMBR and loss: which rung it can take
   uint64_t keyframe_requests = 0;  // PLI/FIR received
+  // Sending: which output packet each sequence number carried, when the endpoint NACKs
+  // (negotiated rtcp-fb nack); null otherwise.
+  std::unique_ptr<SentSequenceMap> sent;
+  uint64_t nacks_received = 0;  // packets it asked for again
+  uint64_t packets_resent = 0;  // of those, sent again
   uint64_t rung_changes = 0;
 };
 

@@ -69,6 +69,7 @@ struct RoomCounters {
   std::atomic<uint64_t> frames_encoded{0};
   std::atomic<uint64_t> frames_decoded{0};
   std::atomic<uint64_t> rtp_packets_sent{0};
+  std::atomic<uint64_t> rtp_packets_resent{0};  // answers to NACKs, not in rtp_packets_sent
   std::atomic<uint64_t> rtp_packets_received{0};
   std::atomic<uint64_t> audio_packets_received{0};  // of rtp_packets_received: audio and its events
   std::atomic<uint64_t> packets_dropped{0};         // malformed, unknown payload type, queue overflow
@@ -202,6 +203,8 @@ class Room {
   void DrainPackets(bool video, rtp::TimePoint now);
   void DrainLink(Participant& p, bool video, rtp::TimePoint now);
   void HandleRtcp(Participant& p, bool video, std::span<const uint8_t> rtcp, rtp::TimePoint arrival);
+  // Sends a NACKed video packet again, as it was, if its output still holds it.
+  void Resend(Participant& p, uint16_t sequence_number, rtp::TimePoint now);
   void SendReports(bool video, rtp::TimePoint now);
   void SendReport(Participant& p, bool video, rtp::TimePoint now);
   // room_audio.cc

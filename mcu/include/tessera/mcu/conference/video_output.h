@@ -18,6 +18,7 @@
 #include "tessera/codecs/video/video_encoder.h"
 #include "tessera/mcu/conference/keyframe_gate.h"
 #include "tessera/mcu/conference/output_selection.h"
+#include "tessera/mcu/conference/retransmission.h"
 
 namespace tessera::mcu::conference {
 
@@ -58,6 +59,11 @@ class VideoOutput {
   std::string view;     // the picture it encodes (Room::ViewOf); "" the room's layout
   const VideoOutputStats& stats() const { return stats_; }
   const codecs::VideoEncoder& encoder() const { return *encoder_; }
+  // The payloads it sent, for its receivers' NACKs (retransmission.h); unique among all
+  // outputs of the process, so that a receiver moved to another output never gets a
+  // packet of the new one for a sequence number of the old.
+  OutputPacketHistory& history() { return history_; }
+  uint64_t serial() const { return serial_; }
 
  private:
   VideoOutput(const OutputChoice& choice, std::string key, std::unique_ptr<codecs::VideoEncoder> encoder);
@@ -75,6 +81,10 @@ class VideoOutput {
   uint32_t timestamp_ = 0;
   std::span<const uint8_t> frame_data_;
   VideoOutputStats stats_;
+  // About a second at 8 Mbit/s; the ring is only allocated for an output with a receiver
+  // that NACKs.
+  OutputPacketHistory history_{1024, kMaxRtpPayload};
+  uint64_t serial_;
 };
 
 // The output's subject for a TroubleGate (trouble_gate.h).
