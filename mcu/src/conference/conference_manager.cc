@@ -476,10 +476,16 @@ Result<void, ControlError> ConferenceManager::PinParticipant(std::string_view ro
 Result<StreamInfo, ControlError> ConferenceManager::StartStream(std::string_view room_name,
                                                                 const StreamRequest& request) {
   // Under mutex_: DeleteRoom cannot take the room away meanwhile.
+  std::shared_ptr<const mixer::LayoutSpec> layout;
+  if (request.layout.name || request.layout.custom) {
+    auto spec = ResolveLayout(request.layout);
+    if (!spec) return MakeUnexpected(spec.error());
+    layout = std::make_shared<const mixer::LayoutSpec>(std::move(*spec));
+  }
   std::lock_guard lock(mutex_);
   Entry* entry = Lookup(room_name);
   if (!entry) return MakeUnexpected(Error(ControlError::Kind::kNotFound, "no room " + std::string(room_name)));
-  return streams_->Start(*entry->room, request);
+  return streams_->Start(*entry->room, request, std::move(layout));
 }
 
 Result<void, ControlError> ConferenceManager::StopStream(std::string_view room_name, std::string_view stream_id) {

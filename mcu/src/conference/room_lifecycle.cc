@@ -237,10 +237,11 @@ void Room::OnActiveSpeaker(uint32_t number) {
   MarkSceneDirty();
 }
 
-VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& base_key, const std::string& for_whom) {
-  // A rung with a layout of its own encodes another picture: never shared with an output
-  // of equal settings that shows the room's.
-  std::string view = ViewOf(choice.rung);
+VideoOutput* Room::AcquireOutput(const OutputChoice& choice, const std::string& base_key, const std::string& for_whom,
+                                 std::optional<std::string> asked_view) {
+  // A rung (or a stream) with a layout of its own encodes another picture: never shared
+  // with an output of equal settings that shows the room's.
+  std::string view = asked_view ? std::move(*asked_view) : ViewOf(choice.rung);
   const std::string key = view.empty() ? base_key : base_key + "|layout@" + view;
   auto it = outputs_.find(key);
   if (it == outputs_.end()) {
@@ -281,7 +282,8 @@ void Room::MoveRungToItsView(const std::string& rung) {
   }
   for (auto it = video_taps_.begin(); it != video_taps_.end();) {
     VideoOutput* before = it->output;
-    if (before->choice().rung != rung) {
+    // A stream with a layout of its own keeps it whatever its rung shows.
+    if (before->choice().rung != rung || it->tap->layout()) {
       ++it;
       continue;
     }
@@ -320,8 +322,15 @@ void Room::AttachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
       TLOG_WARN(kLog, "room {}: no H.264 rung to stream at {}p", config_.id, tap->height());
       return;
     }
-    if (VideoOutput* output = AcquireOutput(*choice, OutputKey(*choice), "stream"))
+    std::optional<std::string> view;
+    if (const mixer::LayoutSpec* layout = tap->layout()) {
+      view = "stream:" + tap->key();
+      stream_layouts_[*view] = layout;  // the tap owns the spec and outlives this entry
+    }
+    if (VideoOutput* output = AcquireOutput(*choice, OutputKey(*choice), "stream", view))
       video_taps_.push_back(AttachedTap{tap, output});
+    else if (view)
+      stream_layouts_.erase(*view);
   });
 }
 
@@ -330,6 +339,7 @@ void Room::DetachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
     for (auto it = video_taps_.begin(); it != video_taps_.end(); ++it) {
       if (it->tap != tap) continue;
       ReleaseOutput(it->output);
+      if (tap->layout()) stream_layouts_.erase("stream:" + tap->key());
       video_taps_.erase(it);
       return;
     }

@@ -129,8 +129,10 @@ std::string Room::ViewOf(const std::string& rung) const {
 }
 
 const mixer::LayoutSpec& Room::SpecOfView(const std::string& view) const {
-  if (!view.empty())
+  if (!view.empty()) {
     if (auto it = rung_layouts_.find(view); it != rung_layouts_.end()) return it->second;
+    if (auto it = stream_layouts_.find(view); it != stream_layouts_.end()) return *it->second;
+  }
   return *layout_spec_;
 }
 

@@ -26,11 +26,19 @@ void StreamHub::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::pair<std::shared_ptr<VideoTap>, bool> StreamHub::VideoTapFor(int height) {
+std::string StreamHub::TapKey(const StreamRequest& request, const std::string& stream_id) {
+  std::string key = std::to_string(request.height);
+  if (request.layout.custom) return key + "|custom@" + stream_id;
+  if (request.layout.name) return key + "|" + *request.layout.name;
+  return key;
+}
+
+std::pair<std::shared_ptr<VideoTap>, bool> StreamHub::VideoTapFor(const std::string& key, int height,
+                                                                  std::shared_ptr<const mixer::LayoutSpec> layout) {
   std::lock_guard lock(mutex_);
-  auto& tap = video_taps_[height];
+  auto& tap = video_taps_[key];
   if (tap) return {tap, false};
-  tap = std::make_shared<VideoTap>(height);
+  tap = std::make_shared<VideoTap>(height, key, std::move(layout));
   return {tap, true};
 }
 
@@ -38,7 +46,8 @@ std::vector<std::shared_ptr<VideoTap>> StreamHub::TakeUnusedVideoTaps() {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<VideoTap>> unused;
   for (auto it = video_taps_.begin(); it != video_taps_.end();) {
-    const bool used = std::any_of(sinks_.begin(), sinks_.end(), [&](const auto& s) { return s->height() == it->first; });
+    const bool used =
+        std::any_of(sinks_.begin(), sinks_.end(), [&](const auto& s) { return s->tap_key() == it->first; });
     if (used) {
       ++it;
     } else {
@@ -91,7 +100,8 @@ void StreamHub::Pump() {
   {
     std::lock_guard lock(mutex_);
     sinks = sinks_;
-    for (auto& [height, tap] : video_taps_) taps.push_back(tap);
+    for (auto& [key, tap] : video_taps_)
+      taps.push_back(tap);
   }
   while (AudioTapFrame* frame = audio_tap_->Front()) {
     aac_->Encode(frame->samples, frame->time_us, [&](const AacPacket& p) {
@@ -115,11 +125,11 @@ void StreamHub::Pump() {
       packet.fps = frame->fps;
       packet.duration_us = 1'000'000 / std::max(1, frame->fps);
       for (auto& sink : sinks)
-        if (sink->height() == tap->height()) sink->Enqueue(packet);
+        if (sink->tap_key() == tap->key()) sink->Enqueue(packet);
       tap->Pop();
     }
     for (auto& sink : sinks)
-      if (sink->height() == tap->height() && sink->wants_keyframe()) tap->RequestKeyframe();
+      if (sink->tap_key() == tap->key() && sink->wants_keyframe()) tap->RequestKeyframe();
   }
 }
 

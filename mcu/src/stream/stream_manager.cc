@@ -115,7 +115,8 @@ Result<std::string, ControlError> StreamManager::Destination(const std::string& 
   return MakeUnexpected(Bad("kind: unknown"));
 }
 
-Result<StreamInfo, ControlError> StreamManager::Start(conference::Room& room, const StreamRequest& request) {
+Result<StreamInfo, ControlError> StreamManager::Start(conference::Room& room, const StreamRequest& request,
+                                                      std::shared_ptr<const mixer::LayoutSpec> layout) {
   const std::string room_id = room.config().id;
   // Recordings are named with their extension everywhere (list, conflicts, files).
   StreamRequest normalized = request;
@@ -147,16 +148,18 @@ Result<StreamInfo, ControlError> StreamManager::Start(conference::Room& room, co
       streams.hub = std::move(*hub);
       room.AttachAudioTap(streams.hub->audio_tap());
     }
-    auto [tap, made] = streams.hub->VideoTapFor(request.height);
+    info.id = "s" + std::to_string(next_id_++);
+    const std::string tap_key = StreamHub::TapKey(normalized, info.id);
+    auto [tap, made] = streams.hub->VideoTapFor(tap_key, request.height, std::move(layout));
     if (made) room.AttachVideoTap(tap);
 
-    info.id = "s" + std::to_string(next_id_++);
     info.room = room_id;
     info.request = normalized;
     info.request.target = MaskTarget(normalized.kind, normalized.target);
     info.started = std::chrono::system_clock::now();
     SinkOptions sink_options = options_.sink;
     sink_options.url = *url;
+    sink_options.tap_key = tap_key;
     sink_options.audio_extradata = streams.hub->audio_extradata();
     sink_options.audio_bitrate_bps = streams.hub->audio_bitrate_bps();
     auto sink = std::make_shared<StreamSink>(info, std::move(sink_options),

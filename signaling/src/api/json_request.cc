@@ -293,15 +293,13 @@ Result<ParticipantPatch, FieldError> ParseParticipantPatch(std::string_view body
   return p;
 }
 
-Result<mcu::LayoutChoice, FieldError> ParseLayoutRequest(std::string_view body) {
-  auto object = ParseObject(body);
-  if (!object) return MakeUnexpected(object.error());
-  constexpr const char* kExpected = "a layout name, or an object {\"tiles\": [...], \"allow_overlap\": false}";
-  Fields f(*object);
-  const json* layout = f.Get("layout");
-  f.RejectUnknown();
-  if (f.failed()) return MakeUnexpected(f.error());
-  if (!layout) return MakeUnexpected(FieldError{"layout", kExpected, "layout is required"});
+namespace {
+
+constexpr const char* kLayoutExpected = "a layout name, or an object {\"tiles\": [...], \"allow_overlap\": false}";
+
+// The value of a "layout" field: a name, or custom tiles.
+Result<mcu::LayoutChoice, FieldError> ParseLayoutValue(const json* layout) {
+  constexpr const char* kExpected = kLayoutExpected;
   mcu::LayoutChoice choice;
   if (layout->is_string()) {
     const std::string& name = layout->get_ref<const std::string&>();
@@ -348,6 +346,33 @@ Result<mcu::LayoutChoice, FieldError> ParseLayoutRequest(std::string_view body) 
     if (t.failed()) return MakeUnexpected(t.error());
   }
   return choice;
+}
+
+// A stream's optional "layout": the picture of its own (a separate output), instead of
+// its output's.
+bool StreamLayout(Fields& f, mcu::StreamRequest& r, FieldError* error) {
+  const json* layout = f.Get("layout");
+  if (!layout) return true;
+  auto choice = ParseLayoutValue(layout);
+  if (!choice) {
+    *error = choice.error();
+    return false;
+  }
+  r.layout = std::move(*choice);
+  return true;
+}
+
+}  // namespace
+
+Result<mcu::LayoutChoice, FieldError> ParseLayoutRequest(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return MakeUnexpected(object.error());
+  Fields f(*object);
+  const json* layout = f.Get("layout");
+  f.RejectUnknown();
+  if (f.failed()) return MakeUnexpected(f.error());
+  if (!layout) return MakeUnexpected(FieldError{"layout", kLayoutExpected, "layout is required"});
+  return ParseLayoutValue(layout);
 }
 
 Result<std::string, FieldError> ParseDialRequest(std::string_view body) {
@@ -406,6 +431,8 @@ Result<mcu::StreamRequest, FieldError> ParseBroadcastRequest(std::string_view bo
     r.target = *target;
   }
   if (auto h = Height(f)) r.height = *h;
+  FieldError layout_error;
+  if (!StreamLayout(f, r, &layout_error)) return MakeUnexpected(layout_error);
   f.RejectUnknown();
   if (f.failed()) return MakeUnexpected(f.error());
   return r;
@@ -423,6 +450,8 @@ Result<mcu::StreamRequest, FieldError> ParseRecordingRequest(std::string_view bo
   if (name && !IsSafeName(*name)) f.Fail("name", kExpected, "name \"" + *name + "\" is not a valid file name");
   if (name) r.target = *name;
   if (auto h = Height(f)) r.height = *h;
+  FieldError layout_error;
+  if (!StreamLayout(f, r, &layout_error)) return MakeUnexpected(layout_error);
   f.RejectUnknown();
   if (f.failed()) return MakeUnexpected(f.error());
   return r;

@@ -37,6 +37,11 @@ json StreamJson(const mcu::StreamInfo& s) {
          {"video_frames", s.video_frames},
          {"attempts", s.attempts},
          {"started", Iso8601(s.started)}};
+  // A picture of its own; otherwise it shows its output's (the room's or its rung's).
+  if (s.request.layout.custom)
+    j["layout"] = "custom";
+  else if (s.request.layout.name)
+    j["layout"] = *s.request.layout.name;
   // An ingest URL may carry a stream key: only its scheme and host are shown.
   if (s.request.kind == Kind::kRtmp || s.request.kind == Kind::kSrt) {
     const size_t scheme = s.request.target.find("://");
@@ -127,7 +132,12 @@ http::Response StreamsApi::Start(const http::Request& request, const std::string
   auto parsed = recording ? ParseRecordingRequest(request.body()) : ParseBroadcastRequest(request.body());
   if (!parsed) return BadField(parsed.error());
   auto started = control_.StartStream(room, *parsed);
-  if (!started) return ControlErrorResponse(started.error());
+  if (!started) {
+    const std::string& message = started.error().message;
+    const bool layout = message.starts_with("layout") || message.starts_with("unknown layout");
+    return layout ? LayoutErrorResponse(started.error(), parsed->layout.custom.has_value())
+                  : ControlErrorResponse(started.error());
+  }
   TLOG_INFO(kLog, "room {}: {} {} started through the API", room, mcu::StreamKindName(parsed->kind), started->id);
   http::Response response = http::JsonResponse(http::Status::created, StreamJson(*started));
   response.set(boost::beast::http::field::location, fmt::format("/api/v1/rooms/{}/{}/{}", started->room,

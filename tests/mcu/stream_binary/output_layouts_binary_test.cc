@@ -3,6 +3,7 @@
 // output (not encoded again), and ffmpeg decodes what was really encoded: the room's
 // layout puts the only tile on the left half, the 360p rung's own on the right. Clearing
 // the rung's layout through the API moves the running recording onto the room's picture.
+// A recording (or broadcast) can also ask for a layout of its own, apart from its rung's.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -57,9 +58,12 @@ class OutputLayoutsOnTessera : public ::testing::Test {
   }
   static json Body(const HttpResult& r) { return json::parse(r.body, nullptr, false); }
 
-  // Starts a recording of the room's output of `height`; returns its location.
-  std::string Record(const std::string& name, int height) {
-    const HttpResult r = Send("POST", "/api/v1/rooms/1000/recordings", json{{"name", name}, {"height", height}}.dump());
+  // Starts a recording of the room's output of `height` (with a layout of its own if
+  // `layout` is not null); returns its location.
+  std::string Record(const std::string& name, int height, const json& layout = nullptr) {
+    json body{{"name", name}, {"height", height}};
+    if (!layout.is_null()) body["layout"] = layout;
+    const HttpResult r = Send("POST", "/api/v1/rooms/1000/recordings", body.dump());
     EXPECT_EQ(r.status, 201) << r.body;
     return r.headers.count("location") ? r.headers.at("location") : "";
   }
@@ -222,6 +226,55 @@ TEST_F(OutputLayoutsOnTessera, OutputLayoutRequestsAreCheckedAndAnnounced) {
   EXPECT_EQ(Send("DELETE", "/api/v1/rooms/1000/outputs/720p/layout").status, 204);
   EXPECT_EQ(Send("DELETE", "/api/v1/rooms/1000/outputs/720p/layout").status, 204);
   EXPECT_EQ(Body(Send("GET", "/api/v1/rooms/1000"))["output_layouts"], json({{"360p", "right-half"}}));
+}
+
+TEST_F(OutputLayoutsOnTessera, AStreamWithALayoutOfItsOwnShowsItWhateverItsRungShows) {
+  // 720p shows the room's layout (left); "stage" asks for the right half by name. 360p shows
+  // its rung's own (right); "tiles" asks for the left half by tiles.
+  const std::string plain = Record("plain", 720);
+  const std::string stage = Record("stage", 720, "right-half");
+  const std::string tiles =
+      Record("tiles", 360, {{"tiles", {{{"x", 0}, {"y", 0}, {"width", 0.5}, {"height", 1}, {"fit", "crop"}}}}});
+  ASSERT_FALSE(plain.empty() || stage.empty() || tiles.empty());
+  EXPECT_FALSE(Body(Send("GET", plain)).contains("layout"));
+  EXPECT_EQ(Body(Send("GET", stage))["layout"], "right-half");
+  EXPECT_EQ(Body(Send("GET", tiles))["layout"], "custom");
+  for (const auto* location : {&plain, &stage, &tiles})
+    ASSERT_GE(WaitForFrames(*location, 20), 20) << *location;
+  // The rungs' layouts are not touched.
+  const json outputs = Body(Send("GET", "/api/v1/rooms/1000/outputs"));
+  EXPECT_EQ(outputs["outputs"][0]["layout"], "left-half");
+  EXPECT_EQ(outputs["outputs"][1]["layout"], "right-half");
+  for (const auto* location : {&plain, &stage, &tiles})
+    EXPECT_EQ(Send("DELETE", *location).status, 204);
+
+  auto lit = [&](const std::string& name, bool left) {
+    const std::vector<std::string> frames = DecodeGray(name);
+    ASSERT_GE(frames.size(), 20u) << name;
+    for (const auto* frame : {&frames.front(), &frames.back()}) {
+      const auto [l, r] = HalvesLuma(*frame, kGrayWidth, kGrayHeight);
+      if (left)
+        EXPECT_GT(l, r + kLitOverDark) << name << ": left " << l << ", right " << r;
+      else
+        EXPECT_GT(r, l + kLitOverDark) << name << ": left " << l << ", right " << r;
+    }
+  };
+  lit("plain", true);
+  lit("stage", false);
+  lit("tiles", true);
+
+  // Bad layouts are refused before anything starts, naming the field.
+  HttpResult bad = Send("POST", "/api/v1/rooms/1000/recordings", R"({"name":"x","layout":"nine-by-nine"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_THAT(bad.body, ::testing::HasSubstr("nine-by-nine"));
+  bad = Send("POST", "/api/v1/rooms/1000/broadcasts",
+             R"({"kind":"hls","target":"h","layout":{"tiles":[{"x":0.75,"y":0,"width":0.5,"height":1}]}})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout.tiles[0].width");
+  bad = Send("POST", "/api/v1/rooms/1000/recordings", R"({"name":"y","layout":42})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout");
+  EXPECT_TRUE(Body(Send("GET", "/api/v1/rooms/1000/recordings"))["recordings"].size() == 3u);
 }
 
 }  // namespace

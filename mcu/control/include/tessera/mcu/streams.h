@@ -2,17 +2,21 @@
 // Broadcasts and recordings of a room's mix, and the events the core reports: the types
 // ConferenceControl uses for them (control.h).
 //
-// A stream taps a room output that the core already encodes (H.264, the layout of the
-// room), so the video is not encoded again for it; the mix is encoded once to AAC. RTMP,
-// RTMPS and SRT push to an ingest and retry with backoff when it fails; HLS writes short
-// segments and a playlist under the HLS folder; a recording writes fragmented MP4 under the
-// recordings folder (playable up to the last fragment after a crash).
+// A stream taps a room output that the core already encodes (H.264, the picture of the
+// rung of that height), so the video is not encoded again for it; a stream with a layout
+// of its own gets an output composed and encoded for it (shared by the streams of the same
+// height and layout name); the mix is encoded once to AAC. RTMP, RTMPS and SRT push to an
+// ingest and retry with backoff when it fails; HLS writes short segments and a playlist
+// under the HLS folder; a recording writes fragmented MP4 under the recordings folder
+// (playable up to the last fragment after a crash).
 
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tessera/mcu/layouts.h"
 
 namespace tessera::mcu {
 
@@ -26,6 +30,10 @@ struct StreamRequest {
   Kind kind = Kind::kRtmp;
   std::string target;
   int height = 720;  // the output's picture height: 360, 720 or 1080
+  // A layout of its own: the room composes and encodes that picture for it (once, for all
+  // streams of the same height and layout name). Empty: the picture of the room's output
+  // of that height.
+  LayoutChoice layout;
 };
 
 struct StreamInfo {

@@ -187,7 +187,9 @@ class Room {
   void DetachVideo(Participant& p);
   // The output for `choice` (made if new, counted as one more subscriber), or null. `key`
   // is OutputKey(choice); outputs of a rung with a layout of its own get a key of their own.
-  VideoOutput* AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom);
+  // `view`: the picture it shows; nullopt = ViewOf(choice.rung).
+  VideoOutput* AcquireOutput(const OutputChoice& choice, const std::string& key, const std::string& for_whom,
+                             std::optional<std::string> view = std::nullopt);
   // The view the outputs of rung `rung` show: the rung's name when it has a layout of its
   // own, else "" (the room's layout).
   std::string ViewOf(const std::string& rung) const;
@@ -295,6 +297,8 @@ class Room {
   bool scene_dirty_ = true;
   std::optional<mixer::LayoutSpec> layout_spec_;           // the room's layout
   std::map<std::string, mixer::LayoutSpec> rung_layouts_;  // rungs with a layout of their own
+  // Streams with a layout of their own, by view ("stream:" + the tap's key).
+  std::map<std::string, const mixer::LayoutSpec*> stream_layouts_;
   std::map<std::string, View> views_;                      // by ViewOf; only views an output shows
   std::vector<Participant*> video_sources_;
   std::vector<bool> visible_;  // on a tile of any view

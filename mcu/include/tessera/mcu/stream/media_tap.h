@@ -15,8 +15,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <string>
 #include <vector>
+
+#include "tessera/mixer/video/layout.h"
 
 namespace tessera::mcu::stream {
 
@@ -57,8 +61,13 @@ class VideoTap {
  public:
   static constexpr size_t kSlots = 64;  // about 2 s at 30 fps
 
-  explicit VideoTap(int height) : height_(height) {}
+  // `key` tells taps apart in the hub (StreamHub::TapKey); `layout`, if set, is a picture
+  // of its own that the room composes and encodes for it.
+  explicit VideoTap(int height, std::string key = {}, std::shared_ptr<const mixer::LayoutSpec> layout = {})
+      : height_(height), key_(std::move(key)), layout_(std::move(layout)) {}
   int height() const { return height_; }
+  const std::string& key() const { return key_; }
+  const mixer::LayoutSpec* layout() const { return layout_.get(); }
 
   // Room video strand.
   void Push(std::span<const uint8_t> access_unit, bool keyframe, int64_t time_us, int width, int height, int fps);
@@ -73,6 +82,8 @@ class VideoTap {
 
  private:
   const int height_;
+  const std::string key_;
+  const std::shared_ptr<const mixer::LayoutSpec> layout_;
   SpscSlots<VideoTapFrame, kSlots> ring_;
   bool skipping_ = true;  // producer only: nothing is useful before the first keyframe
   std::atomic<bool> keyframe_wanted_{true};

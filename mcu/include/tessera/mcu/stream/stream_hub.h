@@ -34,8 +34,13 @@ class StreamHub {
   StreamHub& operator=(const StreamHub&) = delete;
 
   const std::shared_ptr<AudioTap>& audio_tap() const { return audio_tap_; }
-  // The tap for `height`, and whether it was made now (the room must then be told).
-  std::pair<std::shared_ptr<VideoTap>, bool> VideoTapFor(int height);
+  // Which tap a stream reads: one per height for the room's outputs, one per height and
+  // layout name for streams with a layout of their own, and one per stream with custom
+  // tiles (`stream_id`).
+  static std::string TapKey(const StreamRequest& request, const std::string& stream_id);
+  // The tap for `key`, and whether it was made now (the room must then be told).
+  std::pair<std::shared_ptr<VideoTap>, bool> VideoTapFor(const std::string& key, int height,
+                                                         std::shared_ptr<const mixer::LayoutSpec> layout);
   // Taps no sink uses any more (the room must let go of them); removed from the hub.
   std::vector<std::shared_ptr<VideoTap>> TakeUnusedVideoTaps();
 
@@ -61,7 +66,7 @@ class StreamHub {
   std::shared_ptr<AudioTap> audio_tap_ = std::make_shared<AudioTap>();
 
   mutable std::mutex mutex_;
-  std::map<int, std::shared_ptr<VideoTap>> video_taps_;  // by height
+  std::map<std::string, std::shared_ptr<VideoTap>> video_taps_;  // by TapKey
   std::vector<std::shared_ptr<StreamSink>> sinks_;
 
   std::atomic<bool> stopping_{false};

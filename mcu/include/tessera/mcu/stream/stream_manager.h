@@ -46,7 +46,9 @@ class StreamManager {
   StreamManager(const StreamManager&) = delete;
   StreamManager& operator=(const StreamManager&) = delete;
 
-  Result<StreamInfo, ControlError> Start(conference::Room& room, const StreamRequest& request);
+  // `layout`: request.layout resolved (the caller knows the layout names), or null.
+  Result<StreamInfo, ControlError> Start(conference::Room& room, const StreamRequest& request,
+                                         std::shared_ptr<const mixer::LayoutSpec> layout = {});
   Result<void, ControlError> Stop(conference::Room& room, std::string_view stream_id);
   std::vector<StreamInfo> List(const std::string& room_id) const;
   std::vector<RecordingFile> ListRecordings() const;

@@ -50,6 +50,7 @@ struct MuxPacket {
 
 struct SinkOptions {
   std::string url;                // ingest URL, HLS playlist path, or MP4 file path
+  std::string tap_key;            // the video tap it reads (StreamHub::TapKey)
   std::vector<uint8_t> audio_extradata;  // AAC AudioSpecificConfig
   int audio_bitrate_bps = 128000;
   size_t queue_packets = 600;  // about 8 s of 30 fps video and AAC
@@ -78,6 +79,7 @@ class StreamSink {
   // True while the sink waits for a keyframe to start (or restart) from.
   bool wants_keyframe() const { return wants_keyframe_.load(std::memory_order_relaxed); }
   int height() const { return info_height_; }
+  const std::string& tap_key() const { return options_.tap_key; }
 
   StreamInfo info() const;
   bool ended() const;  // stopped or failed

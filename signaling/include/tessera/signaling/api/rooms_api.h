@@ -29,6 +29,10 @@
 
 namespace tessera::signaling::api {
 
+// 400 naming the field of a layout the core refused (a name, or a custom tile's field);
+// other errors as ControlErrorResponse.
+http::Response LayoutErrorResponse(const mcu::ControlError& error, bool custom);
+
 class RoomsApi {
  public:
   // `control` is not owned and must outlive this object and the router.
@@ -51,8 +55,6 @@ class RoomsApi {
   http::Response UpdateParticipant(const http::Request& request, const std::string& room, const std::string& id);
   http::Response RemoveParticipant(const std::string& room, const std::string& id);
   http::Response GetLayout(const std::string& room) const;
-  // 400 naming the field of a layout the core refused (a name, or a custom tile's field).
-  http::Response LayoutError(const mcu::ControlError& error, bool custom) const;
   http::Response SetLayout(const http::Request& request, const std::string& room);
   // `output`: a rung's picture (its own layout or the room's); empty: the room's.
   http::Response Preview(const http::Request& request, const std::string& room, const std::string& output = {});
