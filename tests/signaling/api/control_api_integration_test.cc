@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -44,6 +45,18 @@ uint16_t AnswerPort(const std::string& sdp) {
   return static_cast<uint16_t>(std::stoi(m[1]));
 }
 
+// Media trouble that an ffmpeg sender causes, as the API reports it: the first error
+// event names the participant, the code, its audio stream and a count, and the
+// participant's statistics count the same trouble.
+struct AudioTrouble {
+  std::string media;  // the offer's audio m= line from the protocol on
+  std::function<std::vector<std::string>(uint16_t port)> ffmpeg;
+  std::string code;
+  int min_count = 0;
+  std::string message;  // part of the event's message
+  std::string stat;     // the audio statistic that counts it
+};
+
 class ControlApiOnTessera : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,6 +84,7 @@ class ControlApiOnTessera : public ::testing::Test {
     return tessera_.Send(std::move(method), std::move(target), std::move(body), std::move(content_type), token);
   }
   static json Body(const HttpResult& r) { return json::parse(r.body, nullptr, false); }
+  void ExpectAudioTroubleEvent(const AudioTrouble& trouble);
 
   // A plain-RTP participant (audio only, sending); returns its id.
   std::string AddEndpoint(uint16_t* rtp_port = nullptr) {
@@ -307,31 +321,19 @@ TEST_F(ControlApiOnTessera, AVideoReceiverBringsEncoderQpAndCpuByStageIntoMetric
   EXPECT_EQ(Send("DELETE", location).status, 204);
 }
 
-TEST_F(ControlApiOnTessera, SrtpWithTheWrongKeyIsReportedAsAnErrorEvent) {
+void ControlApiOnTessera::ExpectAudioTroubleEvent(const AudioTrouble& trouble) {
   EventClient events;
   ASSERT_TRUE(events.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
-  // The endpoint offers one key, then ffmpeg protects its RTP with another: every packet
-  // fails authentication, as when two sides were configured with different secrets.
-  const std::string offered = "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
-  const std::string other = "dGhpcyBpcyBub3QgdGhlIGtleSBvZmZlcmVkISEh";
   const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints",
-                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                            "m=audio " +
-                                std::to_string(tessera::testing::FreeUdpPort()) +
-                                " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 " + offered +
-                                "\r\na=sendonly\r\n",
+                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " +
+                                std::to_string(tessera::testing::FreeUdpPort()) + " " + trouble.media,
                             "application/sdp");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string location = r.headers.at("location");
   const std::string id = location.substr(location.rfind('/') + 1);
   const uint16_t rtp_port = AnswerPort(r.body);
   ASSERT_NE(rtp_port, 0) << r.body;
-  auto ffmpeg = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
-                                   "-i", "sine=frequency=440:sample_rate=8000", "-t", "6", "-c:a", "pcm_mulaw", "-f",
-                                   "rtp", "-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", other,
-                                   // 20 ms packets, as telephones send them: 160 bytes of payload, RTP's 12 and
-                                   // SRTP's 14 around them.
-                                   "srtp://127.0.0.1:" + std::to_string(rtp_port) + "?pkt_size=186"});
+  auto ffmpeg = Subprocess::Start(trouble.ffmpeg(rtp_port));
   ASSERT_TRUE(ffmpeg);
   const auto error = events.NextMatching([](const json& e) { return e["type"] == "error"; }, 15s);
   ASSERT_TRUE(error) << "no error event; the participant: "
@@ -339,56 +341,49 @@ TEST_F(ControlApiOnTessera, SrtpWithTheWrongKeyIsReportedAsAnErrorEvent) {
                      << "\nffmpeg: " << ffmpeg->output();
   EXPECT_EQ((*error)["room"], "1000");
   EXPECT_EQ((*error)["participant"], id);
-  EXPECT_EQ((*error)["data"]["code"], "srtp_auth_failures");
+  EXPECT_EQ((*error)["data"]["code"], trouble.code);
   EXPECT_EQ((*error)["data"]["stream"], "audio");
-  EXPECT_GE(std::stoi((*error)["data"]["count"].get<std::string>()), 10);
-  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr("failed SRTP authentication"));
-  // The same counter in the participant's statistics.
+  EXPECT_GE(std::stoi((*error)["data"]["count"].get<std::string>()), trouble.min_count);
+  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr(trouble.message));
   const json stats = Body(Send("GET", "/api/v1/rooms/1000/participants/" + id, "", ""));
-  EXPECT_GE(stats["audio"]["srtp_failures"].get<int64_t>(), 10) << stats.dump();
+  EXPECT_GE(stats["audio"][trouble.stat].get<int64_t>(), trouble.min_count) << stats.dump();
   ffmpeg->Signal(SIGTERM);
   ffmpeg->WaitForExit(5s);
   EXPECT_EQ(Send("DELETE", location).status, 204);
 }
 
+TEST_F(ControlApiOnTessera, SrtpWithTheWrongKeyIsReportedAsAnErrorEvent) {
+  // The endpoint offers one key, then ffmpeg protects its RTP with another: every packet
+  // fails authentication, as when two sides were configured with different secrets.
+  const std::string offered = "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
+  const std::string other = "dGhpcyBpcyBub3QgdGhlIGtleSBvZmZlcmVkISEh";
+  ExpectAudioTroubleEvent(
+      {"RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 " + offered + "\r\na=sendonly\r\n",
+       [&](uint16_t port) -> std::vector<std::string> {
+         return {"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+                 "sine=frequency=440:sample_rate=8000", "-t", "6", "-c:a", "pcm_mulaw", "-f", "rtp", "-srtp_out_suite",
+                 "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", other,
+                 // 20 ms packets, as telephones send them: 160 bytes of payload, RTP's 12
+                 // and SRTP's 14 around them.
+                 "srtp://127.0.0.1:" + std::to_string(port) + "?pkt_size=186"};
+       },
+       "srtp_auth_failures", 10, "failed SRTP authentication", "srtp_failures"});
+}
+
 TEST_F(ControlApiOnTessera, AudioThatDoesNotDecodeIsReportedAsAnErrorEvent) {
-  EventClient events;
-  ASSERT_TRUE(events.Connect(port_, "/api/v1/events", tessera::testing::kTestReadOnlyToken));
   // The endpoint maps payload type 111 to Opus, and ffmpeg sends G.711 on it: a
-  // misconfigured phone. Most of those bytes are not valid Opus packets.
-  const HttpResult r = Send("POST", "/api/v1/rooms/1000/endpoints",
-                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                            "m=audio " +
-                                std::to_string(tessera::testing::FreeUdpPort()) +
-                                " RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=sendonly\r\n",
-                            "application/sdp");
-  ASSERT_EQ(r.status, 201) << r.body;
-  const std::string location = r.headers.at("location");
-  const std::string id = location.substr(location.rfind('/') + 1);
-  const uint16_t rtp_port = AnswerPort(r.body);
-  ASSERT_NE(rtp_port, 0) << r.body;
-  auto ffmpeg = Subprocess::Start({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
-                                   "-i", "sine=frequency=440:sample_rate=8000", "-t", "8", "-c:a", "pcm_mulaw",
-                                   "-payload_type", "111", "-f", "rtp",
-                                   // 20 ms packets: 160 bytes of payload after RTP's 12.
-                                   "rtp://127.0.0.1:" + std::to_string(rtp_port) + "?pkt_size=172"});
-  ASSERT_TRUE(ffmpeg);
-  const auto error = events.NextMatching([](const json& e) { return e["type"] == "error"; }, 15s);
-  ASSERT_TRUE(error) << "no error event; the participant: "
-                     << Send("GET", "/api/v1/rooms/1000/participants/" + id, "", "").body
-                     << "\nffmpeg: " << ffmpeg->output();
-  EXPECT_EQ((*error)["room"], "1000");
-  EXPECT_EQ((*error)["participant"], id);
-  EXPECT_EQ((*error)["data"]["code"], "audio_decode_errors");
-  EXPECT_EQ((*error)["data"]["stream"], "audio");
-  EXPECT_GE(std::stoi((*error)["data"]["count"].get<std::string>()), 5);
-  EXPECT_THAT((*error)["data"]["message"].get<std::string>(), HasSubstr("does not decode"));
-  // The same counter in the participant's statistics.
-  const json stats = Body(Send("GET", "/api/v1/rooms/1000/participants/" + id, "", ""));
-  EXPECT_GE(stats["audio"]["decode_errors"].get<int64_t>(), 10) << stats.dump();
-  ffmpeg->Signal(SIGTERM);
-  ffmpeg->WaitForExit(5s);
-  EXPECT_EQ(Send("DELETE", location).status, 204);
+  // misconfigured phone. Most of those bytes are not valid Opus packets. G.711 at 48 kHz,
+  // so that the timestamps run at Opus's clock and every packet is played out (at 8 kHz
+  // they would run six times slow, and most ticks would conceal instead of decoding).
+  ExpectAudioTroubleEvent({"RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=sendonly\r\n",
+                           [](uint16_t port) -> std::vector<std::string> {
+                             return {"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
+                                     "-i", "sine=frequency=440:sample_rate=48000:samples_per_frame=960", "-t", "8",
+                                     "-c:a", "pcm_mulaw", "-payload_type", "111", "-f", "rtp",
+                                     // 20 ms packets: 960 bytes of payload after RTP's 12.
+                                     "rtp://127.0.0.1:" + std::to_string(port) + "?pkt_size=972"};
+                           },
+                           "audio_decode_errors", 5, "does not decode", "decode_errors"});
 }
 
 TEST_F(ControlApiOnTessera, AnFfmpegSendersCountersMoveInItsStatsAndInMetrics) {
