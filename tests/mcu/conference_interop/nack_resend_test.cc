@@ -5,7 +5,8 @@
 //
 // The receiver is a plain UDP socket in the test: it receives the room's real video (a
 // demo participant's moving picture, encoded by the room), pretends some packets were lost
-// and sends a real RTCP NACK to the room's RTCP port.
+// and sends a real RTCP NACK to the room's RTCP port. A second test uses a real client
+// that NACKs: GStreamer's rtpbin with retransmission on, behind a relay that loses 5 %.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -14,12 +15,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <vector>
 
 #include "conference_harness.h"
 #include "tessera/mcu/rtp/rtcp_builder.h"
 #include "tessera/mcu/rtp/rtp_packet.h"
+#include "tessera/testing/subprocess.h"
 
 namespace tessera::mcu::conference::testing {
 namespace {
@@ -140,6 +143,90 @@ TEST(NackResend, ANackedPacketComesBackAsItWasFirstSent) {
   EXPECT_EQ(stats.nack_received, 4u);
   EXPECT_EQ(stats.packets_resent, 3u);
   EXPECT_EQ(h.room().counters().rtp_packets_resent.load(), 3u);
+}
+
+// The participant's video statistics, polled (bounded) until `done` holds for them.
+MediaStats WaitForVideoStats(ConferenceHarness& h, const std::string& id,
+                             const std::function<bool(const MediaStats&)>& done, std::chrono::seconds timeout) {
+  MediaStats stats;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    if (auto list = h.manager().ListParticipants("r1"))
+      for (const ParticipantInfo& p : *list)
+        if (p.id == id) stats = p.video;
+    if (done(stats)) break;
+    std::this_thread::sleep_for(100ms);  // polling counters against a deadline
+  } while (std::chrono::steady_clock::now() < deadline);
+  return stats;
+}
+
+TEST(NackResend, GstreamersRtpbinNacksWhatTheRelayLostAndTheRoomResendsIt) {
+  ConferenceHarness h(1);
+  const uint16_t gst_port = FreeEvenPort();
+  tessera::testing::relay::UdpRelay::Config c;
+  c.forward_port = gst_port;
+  c.forward.loss = 0.05;
+  c.forward.seed = 11;
+  std::string error;
+  auto relay = tessera::testing::relay::UdpRelay::Start(c, &error);
+  ASSERT_TRUE(relay) << error;
+
+  ParticipantRequest request;
+  request.display_name = "gstreamer";
+  request.remote = "gst-launch-1.0";
+  MediaStreamRequest video = H264Stream(relay->port(), false, true);
+  video.nack = true;
+  video.pli = true;
+  request.streams.push_back(video);
+  auto added = h.manager().AddParticipant("r1", request);
+  ASSERT_TRUE(added) << added.error().message;
+  const MediaStreamResult& ours = added->streams.at(0);
+  const uint16_t room_rtcp = ours.local_rtcp_port ? ours.local_rtcp_port : ours.local_rtp_port + 1;
+
+  // rtpbin with the AVPF profile and retransmission: its jitter buffer asks for what is
+  // missing, and its session sends that as RTCP generic NACK to the room.
+  auto gst = tessera::testing::Subprocess::Start(
+      {"gst-launch-1.0",
+       "-q",
+       "rtpbin",
+       "name=b",
+       "rtp-profile=avpf",
+       "do-retransmission=true",
+       "latency=300",
+       "udpsrc",
+       "port=" + std::to_string(gst_port),
+       "caps=application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96,rtcp-fb-nack=(boolean)true",
+       "!",
+       "b.recv_rtp_sink_0",
+       "b.",
+       "!",
+       "rtph264depay",
+       "!",
+       "fakesink",
+       "udpsrc",
+       "port=" + std::to_string(gst_port + 1),
+       "!",
+       "b.recv_rtcp_sink_0",
+       "b.send_rtcp_src_0",
+       "!",
+       "udpsink",
+       "host=127.0.0.1",
+       "port=" + std::to_string(room_rtcp),
+       "sync=false",
+       "async=false"});
+  ASSERT_TRUE(gst) << "gst-launch-1.0 is needed (scripts/setup installs gstreamer1.0-tools)";
+
+  const MediaStats stats = WaitForVideoStats(
+      h, added->participant_id, [](const MediaStats& s) { return s.packets_resent >= 5; }, 30s);
+  const auto relayed = relay->stats();
+  RecordProperty("lost_nacked_resent", std::to_string(relayed.forward_impairment.lost_random) + "/" +
+                                           std::to_string(stats.nack_received) + "/" +
+                                           std::to_string(stats.packets_resent));
+  EXPECT_GT(relayed.forward_impairment.lost_random, 0u);
+  EXPECT_GE(stats.packets_resent, 5u) << "GStreamer asked for " << stats.nack_received << "; its output:\n"
+                                      << gst->output();
+  EXPECT_LE(stats.packets_resent, stats.nack_received);
+  EXPECT_TRUE(gst->running()) << gst->output();
 }
 
 }  // namespace
