@@ -66,23 +66,33 @@ class UdpSocket {
   bool ok_ = false;
 };
 
+// A participant that only receives H.264 at 127.0.0.1:`port` and negotiated NACK and PLI.
+ParticipantRequest NackingReceiver(const std::string& name, uint16_t port) {
+  ParticipantRequest request;
+  request.display_name = name;
+  request.remote = name;
+  MediaStreamRequest video = H264Stream(port, false, true);
+  video.nack = true;
+  video.pli = true;
+  request.streams.push_back(video);
+  return request;
+}
+
+// Where the room receives RTCP for a stream.
+uint16_t RtcpPort(const MediaStreamResult& stream) {
+  return stream.local_rtcp_port ? stream.local_rtcp_port : static_cast<uint16_t>(stream.local_rtp_port + 1);
+}
+
 TEST(NackResend, ANackedPacketComesBackAsItWasFirstSent) {
   ConferenceHarness h(1);  // a demo participant: a moving picture to encode
   const uint16_t rtp_port = FreeEvenPort();
   UdpSocket rtp(rtp_port), rtcp(static_cast<uint16_t>(rtp_port + 1));
   ASSERT_TRUE(rtp.ok() && rtcp.ok());
 
-  ParticipantRequest request;
-  request.display_name = "nacker";
-  request.remote = "test socket";
-  MediaStreamRequest video = H264Stream(rtp_port, false, true);
-  video.nack = true;
-  video.pli = true;
-  request.streams.push_back(video);
-  auto added = h.manager().AddParticipant("r1", request);
+  auto added = h.manager().AddParticipant("r1", NackingReceiver("nacker", rtp_port));
   ASSERT_TRUE(added) << added.error().message;
   const MediaStreamResult& ours = added->streams.at(0);
-  const uint16_t room_rtcp = ours.local_rtcp_port ? ours.local_rtcp_port : ours.local_rtp_port + 1;
+  const uint16_t room_rtcp = RtcpPort(ours);
 
   // Two seconds of the room's video, by sequence number.
   std::map<uint16_t, Bytes> first_time;
@@ -171,17 +181,10 @@ TEST(NackResend, GstreamersRtpbinNacksWhatTheRelayLostAndTheRoomResendsIt) {
   auto relay = tessera::testing::relay::UdpRelay::Start(c, &error);
   ASSERT_TRUE(relay) << error;
 
-  ParticipantRequest request;
-  request.display_name = "gstreamer";
-  request.remote = "gst-launch-1.0";
-  MediaStreamRequest video = H264Stream(relay->port(), false, true);
-  video.nack = true;
-  video.pli = true;
-  request.streams.push_back(video);
-  auto added = h.manager().AddParticipant("r1", request);
+  auto added = h.manager().AddParticipant("r1", NackingReceiver("gstreamer", relay->port()));
   ASSERT_TRUE(added) << added.error().message;
   const MediaStreamResult& ours = added->streams.at(0);
-  const uint16_t room_rtcp = ours.local_rtcp_port ? ours.local_rtcp_port : ours.local_rtp_port + 1;
+  const uint16_t room_rtcp = RtcpPort(ours);
 
   // rtpbin with the AVPF profile and retransmission: its jitter buffer asks for what is
   // missing, and its session sends that as RTCP generic NACK to the room.
