@@ -27,6 +27,23 @@ ControlError Error(ControlError::Kind kind, std::string message) {
   return ControlError{kind, std::move(message)};
 }
 
+// A layout name the catalogue does not have, asked for in `field`.
+ControlError UnknownLayout(std::string field, const std::string& name) {
+  std::string message = (field == "layout" ? "" : field + ": ") + "unknown layout \"" + name + "\"";
+  return ControlError{ControlError::Kind::kBadRequest, std::move(message), std::move(field),
+                      "a layout name (GET /api/v1/rooms/{room}/layout lists them)"};
+}
+
+// Custom tiles that do not make a layout; `problem` is BuildCustomLayout's first, as
+// "tiles[2].width: must be in (0, 1]; got 1.5".
+ControlError BadTiles(const std::string& problem) {
+  const std::string message = "layout." + problem;
+  const size_t colon = message.find(": ");
+  return ControlError{ControlError::Kind::kBadRequest, message,
+                      colon == std::string::npos ? "layout" : message.substr(0, colon),
+                      "a valid custom layout (see docs/openapi.yaml)"};
+}
+
 bool IsName(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '-' || c == '.';
@@ -66,13 +83,10 @@ void Apply(const RoomSettings& s, RoomConfig& c) {
 
 Result<void, ControlError> ConferenceManager::CheckSettings(const RoomSettings& s) const {
   if (auto ok = CheckFields(s); !ok) return ok;
-  if (s.layout && !layouts_.Find(*s.layout))
-    return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "unknown layout \"" + *s.layout + "\""));
+  if (s.layout && !layouts_.Find(*s.layout)) return MakeUnexpected(UnknownLayout("layout", *s.layout));
   if (s.output_layouts)
     for (const auto& [rung, layout] : *s.output_layouts)
-      if (!layouts_.Find(layout))
-        return MakeUnexpected(
-            Error(ControlError::Kind::kBadRequest, "output_layouts." + rung + ": unknown layout \"" + layout + "\""));
+      if (!layouts_.Find(layout)) return MakeUnexpected(UnknownLayout("output_layouts." + rung, layout));
   return {};
 }
 
@@ -290,7 +304,7 @@ Result<void, ControlError> ConferenceManager::SetLayout(std::string_view room, s
 
 Result<void, ControlError> ConferenceManager::SetCustomLayout(std::string_view room, const CustomLayout& layout) {
   auto spec = BuildCustomLayout("custom", layout);
-  if (!spec) return MakeUnexpected(Error(ControlError::Kind::kBadRequest, "layout." + spec.error().front()));
+  if (!spec) return MakeUnexpected(BadTiles(spec.error().front()));
   std::string id;
   {
     std::lock_guard lock(mutex_);
@@ -361,15 +375,14 @@ std::vector<RoomStats> ConferenceManager::GetRoomStats() {
 }
 
 Result<mixer::LayoutSpec, ControlError> ConferenceManager::ResolveLayout(const LayoutChoice& choice) const {
-  using Kind = ControlError::Kind;
   if (choice.custom) {
     auto custom = BuildCustomLayout("custom", *choice.custom);
-    if (!custom) return MakeUnexpected(Error(Kind::kBadRequest, "layout." + custom.error().front()));
+    if (!custom) return MakeUnexpected(BadTiles(custom.error().front()));
     return std::move(*custom);
   }
   const std::string name = choice.name.value_or("");
   auto spec = layouts_.Find(name);
-  if (!spec) return MakeUnexpected(Error(Kind::kBadRequest, "unknown layout \"" + name + "\""));
+  if (!spec) return MakeUnexpected(UnknownLayout("layout", name));
   return std::move(*spec);
 }
 

@@ -314,6 +314,13 @@ void Room::DetachVideo(Participant& p) {
   ReleaseOutput(output);
 }
 
+namespace {
+// The view of a stream tap with a layout of its own (Room::stream_layouts_).
+std::string StreamView(const stream::VideoTap& tap) {
+  return "stream:" + tap.key();
+}
+}  // namespace
+
 void Room::AttachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
   boost::asio::post(video_strand_, [this, tap = std::move(tap)] {
     if (video_stopped_) return;
@@ -324,7 +331,7 @@ void Room::AttachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
     }
     std::optional<std::string> view;
     if (const mixer::LayoutSpec* layout = tap->layout()) {
-      view = "stream:" + tap->key();
+      view = StreamView(*tap);
       stream_layouts_[*view] = layout;  // the tap owns the spec and outlives this entry
     }
     if (VideoOutput* output = AcquireOutput(*choice, OutputKey(*choice), "stream", view))
@@ -339,7 +346,7 @@ void Room::DetachVideoTap(std::shared_ptr<stream::VideoTap> tap) {
     for (auto it = video_taps_.begin(); it != video_taps_.end(); ++it) {
       if (it->tap != tap) continue;
       ReleaseOutput(it->output);
-      if (tap->layout()) stream_layouts_.erase("stream:" + tap->key());
+      if (tap->layout()) stream_layouts_.erase(StreamView(*tap));
       video_taps_.erase(it);
       return;
     }

@@ -61,6 +61,8 @@ http::Response ControlErrorResponse(const mcu::ControlError& error) {
     case Kind::kInternal:
       break;
   }
+  if (status == http::Status::bad_request && !error.field.empty())
+    return http::FieldErrorResponse(error.field, error.expected, error.message);
   http::Response response = http::ErrorResponse(status, error.message);
   if (status == http::Status::service_unavailable)
     response.set(field::field::retry_after, std::to_string(kRetryAfterSeconds));

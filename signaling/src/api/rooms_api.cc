@@ -267,15 +267,6 @@ http::Response RoomsApi::RemoveParticipant(const std::string& room, const std::s
   return NoContent();
 }
 
-http::Response LayoutErrorResponse(const mcu::ControlError& error, bool custom) {
-  if (error.kind != mcu::ControlError::Kind::kBadRequest) return ControlErrorResponse(error);
-  if (!custom) return http::FieldErrorResponse("layout", "a layout name (GET .../layout lists them)", error.message);
-  // "layout.tiles[2].width: must be in (0, 1]; got 1.5": the field before the colon.
-  const size_t colon = error.message.find(": ");
-  const std::string field = colon == std::string::npos ? "layout" : error.message.substr(0, colon);
-  return http::FieldErrorResponse(field, "a valid custom layout (see docs/openapi.yaml)", error.message);
-}
-
 http::Response RoomsApi::GetLayout(const std::string& room) const {
   auto found = control_.FindRoom(room);
   if (!found) return NotFoundRoom(room);
@@ -289,7 +280,7 @@ http::Response RoomsApi::SetLayout(const http::Request& request, const std::stri
   auto layout = ParseLayoutRequest(request.body());
   if (!layout) return BadField(layout.error());
   auto set = layout->custom ? control_.SetCustomLayout(room, *layout->custom) : control_.SetLayout(room, *layout->name);
-  if (!set) return LayoutErrorResponse(set.error(), layout->custom.has_value());
+  if (!set) return ControlErrorResponse(set.error());
   return GetLayout(room);
 }
 
@@ -339,7 +330,7 @@ http::Response RoomsApi::SetOutputLayout(const http::Request& request, const std
   auto layout = ParseLayoutRequest(request.body());
   if (!layout) return BadField(layout.error());
   auto set = control_.SetOutputLayout(room, output, *layout);
-  if (!set) return LayoutErrorResponse(set.error(), layout->custom.has_value());
+  if (!set) return ControlErrorResponse(set.error());
   return GetOutputLayout(room, output);
 }
 
@@ -370,9 +361,7 @@ http::Response RoomsApi::Preview(const http::Request& request, const std::string
     asked = std::move(*layout);
   }
   auto png = control_.RenderLayoutPreview(room, size[0], size[1], asked, output);
-  if (!png)
-    return asked.name || asked.custom ? LayoutErrorResponse(png.error(), asked.custom.has_value())
-                                      : ControlErrorResponse(png.error());
+  if (!png) return ControlErrorResponse(png.error());
   http::Response response{http::Status::ok, 11};
   response.set(field::field::content_type, "image/png");
   response.set(field::field::cache_control, "no-store");

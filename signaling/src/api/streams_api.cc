@@ -132,12 +132,7 @@ http::Response StreamsApi::Start(const http::Request& request, const std::string
   auto parsed = recording ? ParseRecordingRequest(request.body()) : ParseBroadcastRequest(request.body());
   if (!parsed) return BadField(parsed.error());
   auto started = control_.StartStream(room, *parsed);
-  if (!started) {
-    const std::string& message = started.error().message;
-    const bool layout = message.starts_with("layout") || message.starts_with("unknown layout");
-    return layout ? LayoutErrorResponse(started.error(), parsed->layout.custom.has_value())
-                  : ControlErrorResponse(started.error());
-  }
+  if (!started) return ControlErrorResponse(started.error());
   TLOG_INFO(kLog, "room {}: {} {} started through the API", room, mcu::StreamKindName(parsed->kind), started->id);
   http::Response response = http::JsonResponse(http::Status::created, StreamJson(*started));
   response.set(boost::beast::http::field::location, fmt::format("/api/v1/rooms/{}/{}/{}", started->room,

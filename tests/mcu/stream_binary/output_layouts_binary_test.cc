@@ -267,6 +267,7 @@ TEST_F(OutputLayoutsOnTessera, AStreamWithALayoutOfItsOwnShowsItWhateverItsRungS
   HttpResult bad = Send("POST", "/api/v1/rooms/1000/recordings", R"({"name":"x","layout":"nine-by-nine"})");
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_THAT(bad.body, ::testing::HasSubstr("nine-by-nine"));
+  EXPECT_EQ(Body(bad)["error"]["field"], "layout");
   bad = Send("POST", "/api/v1/rooms/1000/broadcasts",
              R"({"kind":"hls","target":"h","layout":{"tiles":[{"x":0.75,"y":0,"width":0.5,"height":1}]}})");
   EXPECT_EQ(bad.status, 400) << bad.body;

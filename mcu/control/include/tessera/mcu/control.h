@@ -44,6 +44,10 @@ struct ControlError {
   };
   Kind kind = Kind::kInternal;
   std::string message;
+  // kBadRequest caused by one field of the request: its name ("layout.tiles[1].width") and
+  // what it takes, so that the API's 400 names them.
+  std::string field;
+  std::string expected;
 };
 
 // A rung whose outputs show a layout of their own rather than the room's.

@@ -30,7 +30,8 @@
 
 namespace tessera::signaling::api {
 
-// An mcu::ControlError as an HTTP error response (also used by other control APIs).
+// An mcu::ControlError as an HTTP error response (also used by other control APIs); a
+// kBadRequest that names its field is a 400 naming it and what it takes.
 http::Response ControlErrorResponse(const mcu::ControlError& error);
 
 class EndpointsApi {

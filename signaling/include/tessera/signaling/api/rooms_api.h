@@ -29,10 +29,6 @@
 
 namespace tessera::signaling::api {
 
-// 400 naming the field of a layout the core refused (a name, or a custom tile's field);
-// other errors as ControlErrorResponse.
-http::Response LayoutErrorResponse(const mcu::ControlError& error, bool custom);
-
 class RoomsApi {
  public:
   // `control` is not owned and must outlive this object and the router.
